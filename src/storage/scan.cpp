@@ -120,10 +120,10 @@ Result<Chunk> TableSnapshot::ReadGranule(size_t pi, uint32_t g, const std::vecto
   Chunk out;
   const size_t rows = part.granule_rows(g);
   for (const auto& name : names) {
-    int ci = part.ColumnIndex(name);
     const ColumnDef* def = schema_.Find(name);
+    if (!def) return AURORA_ERROR(kNotFound, "table '{}' has no column '{}'", schema_.name, name);
+    int ci = part.ColumnIndex(name);
     if (ci < 0) {
-      if (!def) return AURORA_ERROR(kNotFound, "table '{}' has no column '{}'", schema_.name, name);
       out.names.push_back(name);
       out.columns.push_back(MakeDefaultColumn(def->type, rows));
       continue;

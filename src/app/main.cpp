@@ -1,0 +1,131 @@
+// aurora: the one binary. Every service is constructed and wired here.
+//
+//   aurora version
+//   aurora demo  --data DIR [--rows N]     load N events of the standard workload into table `events`
+//   aurora stats --data DIR [--table T]    print a table's storage statistics
+//   aurora gen   [--rows N] [--seed S]     write the standard workload as NDJSON to stdout
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "catalog/catalog.h"
+#include "sources/event_generator.h"
+
+namespace aurora {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+int Fail(const Status& st) {
+  std::fprintf(stderr, "aurora: %s\n", st.ToString().c_str());
+  return 1;
+}
+
+std::string HumanBytes(uint64_t b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(b);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return fmt::format("{:.1f} {}", v, units[u]);
+}
+
+int PrintStats(Catalog& catalog, const std::string& name) {
+  auto table = catalog.GetTable(name);
+  if (!table.ok()) return Fail(table.status());
+  storage::TableStats s = (*table)->Stats();
+  storage::TableSchema schema = (*table)->schema();
+  fmt::print("table {}\n", name);
+  fmt::print("  rows            {}\n", s.rows);
+  fmt::print("  buffered rows   {}\n", s.buffer_rows);
+  fmt::print("  parts           {}\n", s.parts);
+  fmt::print("  bytes on disk   {} ({:.2f} bytes/row)\n", HumanBytes(s.bytes_on_disk),
+             s.rows ? static_cast<double>(s.bytes_on_disk) / static_cast<double>(s.rows) : 0.0);
+  fmt::print("  ORDER BY        ({})\n", fmt::join(schema.order_by, ", "));
+  fmt::print("  PARTITION BY    {}\n", schema.partition_by.ToString().empty() ? "-" : schema.partition_by.ToString());
+  fmt::print("  {:<14} {:<28} {:>12} {:>12} {:>7}\n", "column", "type", "compressed", "raw", "ratio");
+  for (const auto& c : s.columns) {
+    double ratio = c.compressed_bytes ? static_cast<double>(c.uncompressed_bytes) / static_cast<double>(c.compressed_bytes) : 0;
+    fmt::print("  {:<14} {:<28} {:>12} {:>12} {:>6.1f}x\n", c.name, c.type, HumanBytes(c.compressed_bytes),
+               HumanBytes(c.uncompressed_bytes), ratio);
+  }
+  for (const auto& p : s.problems) fmt::print("  problem: {}\n", p);
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"Aurora: real-time analytics in one binary"};
+  app.require_subcommand(1);
+
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  std::string data_dir = "data";
+  uint64_t rows = 1'000'000;
+  auto* demo = app.add_subcommand("demo", "Load events of the standard e-commerce workload into table `events`");
+  demo->add_option("--data", data_dir, "Data directory")->capture_default_str();
+  demo->add_option("--rows", rows, "Events to load")->capture_default_str()->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+
+  std::string table_name = "events";
+  auto* stats = app.add_subcommand("stats", "Print a table's storage statistics");
+  stats->add_option("--data", data_dir, "Data directory")->capture_default_str();
+  stats->add_option("--table", table_name, "Table")->capture_default_str();
+
+  uint64_t seed = 42;
+  auto* gen = app.add_subcommand("gen", "Write the standard workload as NDJSON to stdout");
+  gen->add_option("--rows", rows, "Events")->capture_default_str();
+  gen->add_option("--seed", seed, "Random seed")->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::warn);
+
+  if (*version) {
+    fmt::print("aurora {}\n", kVersion);
+    return 0;
+  }
+  if (*gen) {
+    sources::EventGenerator g({.seed = seed, .rows = rows});
+    std::string buf;
+    for (uint64_t done = 0; done < rows;) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(65536, rows - done));
+      buf.clear();
+      g.NextNdjson(n, &buf);
+      if (std::fwrite(buf.data(), 1, buf.size(), stdout) != buf.size()) return 1;
+      done += n;
+    }
+    return 0;
+  }
+
+  auto catalog = Catalog::Open(FileSystem::Posix(), data_dir, Clock::System());
+  if (!catalog.ok()) return Fail(catalog.status());
+  if (*demo) {
+    auto table = (*catalog)->CreateTable(sources::EventsSchema(), /*if_not_exists=*/true);
+    if (!table.ok()) return Fail(table.status());
+    uint64_t before = (*table)->Stats().rows;
+    sources::EventGenerator g({.seed = seed + before, .start_ms = 1704067200000, .rows = rows});
+    auto t0 = std::chrono::steady_clock::now();
+    for (uint64_t done = 0; done < rows;) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(65536, rows - done));
+      Status st = (*table)->Append(g.Next(n));
+      if (!st.ok()) return Fail(st);
+      done += n;
+    }
+    Status st = (*table)->Flush();
+    if (!st.ok()) return Fail(st);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    fmt::print("loaded {} events into table events in {:.2f} s ({:.0f} rows/s)\n\n", rows, secs, rows / secs);
+    return PrintStats(**catalog, "events");
+  }
+  if (*stats) return PrintStats(**catalog, table_name);
+  return 0;
+}
+
+}  // namespace
+}  // namespace aurora
+
+int main(int argc, char** argv) { return aurora::Main(argc, argv); }
