@@ -57,6 +57,9 @@ Result<Chunk> DeserializeChunk(std::string_view in) {
   Chunk chunk;
   uint64_t rows, ncols;
   if (!r.GetVarint(&rows) || !r.GetVarint(&ncols) || ncols > 100000) return Bad("header");
+  // Every column stores at least one byte per row, so a row count beyond the input is damage (and
+  // would overflow the size checks below). A chunk without columns is only ever small.
+  if (ncols > 0 ? rows > in.size() : rows > (1u << 24)) return Bad("row count out of range");
   chunk.num_rows = rows;
   for (uint64_t i = 0; i < ncols; ++i) {
     std::string name, type_name;

@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include <cctype>
+#include <charconv>
 #include <cstring>
 
 #include "common/coding.h"
@@ -11,6 +12,8 @@
 namespace aurora::storage {
 
 namespace {
+
+constexpr uint32_t kMaxBlockSize = 256u << 20;  // no block decodes to more than 256 MiB
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -81,11 +84,11 @@ Result<CodecSpec> CodecSpec::Parse(std::string_view text) {
     } else if (upper == "ZSTD") {
       step = {CodecKind::kZSTD, 1};
     } else if (upper.rfind("ZSTD(", 0) == 0 && upper.back() == ')') {
-      std::string digits(upper.substr(5, upper.size() - 6));
-      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
+      std::string_view digits = std::string_view(upper).substr(5, upper.size() - 6);
+      int level = 0;
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), level);
+      if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || level < 1 || level > 22)
         return Bad(text, "ZSTD takes a level from 1 to 22");
-      int level = std::stoi(digits);
-      if (level < 1 || level > 22) return Bad(text, "ZSTD takes a level from 1 to 22");
       step = {CodecKind::kZSTD, level};
     } else if (upper == "DELTA" || upper.rfind("DELTA(", 0) == 0) {
       step.kind = CodecKind::kDelta;
@@ -189,7 +192,7 @@ Status DecodeBlock(std::string_view block, std::string* out) {
     params[i] = param;
   }
   uint32_t decoded_size;
-  if (!r.GetFixed(&decoded_size)) return Status(ErrorCode::kCorruption, "bad codec header");
+  if (!r.GetFixed(&decoded_size) || decoded_size > kMaxBlockSize) return Status(ErrorCode::kCorruption, "bad codec header");
   std::string_view payload;
   if (!r.GetBytes(r.remaining(), &payload)) return Status(ErrorCode::kCorruption, "bad codec payload");
 
@@ -201,6 +204,8 @@ Status DecodeBlock(std::string_view block, std::string* out) {
         work.assign(payload);
         break;
       case CodecKind::kLZ4: {
+        // LZ4 expands at most ~255x: a larger claim is a damaged header, not a reason to allocate.
+        if (decoded_size > payload.size() * 255 + 64) return Status(ErrorCode::kCorruption, "LZ4 block size out of range");
         work.resize(decoded_size);
         int n = LZ4_decompress_safe(payload.data(), work.data(), static_cast<int>(payload.size()),
                                     static_cast<int>(decoded_size));
@@ -208,6 +213,9 @@ Status DecodeBlock(std::string_view block, std::string* out) {
         break;
       }
       case CodecKind::kZSTD: {
+        // The frame records its content size; it must match before anything is allocated.
+        if (ZSTD_getFrameContentSize(payload.data(), payload.size()) != decoded_size)
+          return Status(ErrorCode::kCorruption, "ZSTD frame size does not match the block header");
         work.resize(decoded_size);
         size_t n = ZSTD_decompress(work.data(), decoded_size, payload.data(), payload.size());
         if (ZSTD_isError(n) || n != decoded_size) return Status(ErrorCode::kCorruption, "ZSTD payload does not decode");

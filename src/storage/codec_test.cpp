@@ -55,7 +55,8 @@ TEST(CodecTest, ParsesClickHouseSpellingsAndRejectsNonsense) {
   EXPECT_EQ(CodecSpec::Parse("ZSTD")->ToString(), "ZSTD(1)");
   EXPECT_EQ(CodecSpec::Parse("Delta")->ToString(), "Delta, LZ4");  // a compressor is implied
   EXPECT_EQ(CodecSpec::Parse("CODEC(DoubleDelta, ZSTD(3))")->ToString(), "DoubleDelta, ZSTD(3)");
-  for (const char* bad : {"ZSTD(0)", "ZSTD(23)", "LZ4, ZSTD", "LZ4, Delta", "Gorilla", "", "ZSTD(x)", "LZ4,,"}) {
+  for (const char* bad : {"ZSTD(0)", "ZSTD(23)", "LZ4, ZSTD", "LZ4, Delta", "Gorilla", "", "ZSTD(x)", "LZ4,,",
+                          "ZSTD(05555555555555555555555555)" /* found by fuzzing */}) {
     auto r = CodecSpec::Parse(bad);
     EXPECT_FALSE(r.ok()) << bad;
     if (!r.ok()) EXPECT_NE(r.status().message().find("invalid codec"), std::string::npos);

@@ -129,15 +129,30 @@ struct ColumnEncoder {
 };
 
 void BuildDictionary(ColumnEncoder& e, size_t rows) {
-  // Distinct values -> sorted dictionary -> codes.
-  absl::flat_hash_map<std::string_view, uint32_t> index;
+  std::vector<uint32_t> first(rows);  // a provisional code per row
   std::vector<std::string_view> values;
-  std::vector<uint32_t> first(rows);
-  for (size_t i = 0; i < rows; ++i) {
-    auto [it, ins] = index.try_emplace(e.col->StringAt(i), static_cast<uint32_t>(values.size()));
-    if (ins) values.push_back(it->first);
-    first[i] = it->second;
+  if (e.col->layout().kind == ColumnLayout::Kind::kDictionary) {
+    // Already dictionary codes: keep only the values in use, without hashing any row.
+    const Column& src = *e.col->dictionary();
+    std::vector<uint32_t> seen(src.size(), UINT32_MAX);
+    const uint32_t* codes = e.col->Codes();
+    for (size_t i = 0; i < rows; ++i) {
+      uint32_t& slot = seen[codes[i]];
+      if (slot == UINT32_MAX) {
+        slot = static_cast<uint32_t>(values.size());
+        values.push_back(src.StringAt(codes[i]));
+      }
+      first[i] = slot;
+    }
+  } else {
+    absl::flat_hash_map<std::string_view, uint32_t> index;
+    for (size_t i = 0; i < rows; ++i) {
+      auto [it, ins] = index.try_emplace(e.col->StringAt(i), static_cast<uint32_t>(values.size()));
+      if (ins) values.push_back(it->first);
+      first[i] = it->second;
+    }
   }
+  // Sorted dictionary: code order is value order.
   std::vector<uint32_t> order(values.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return values[a] < values[b]; });
@@ -163,43 +178,124 @@ bool ShouldAutoDictionary(const Column& c, size_t rows, uint32_t max_distinct) {
   return true;
 }
 
-// Min/max of rows [begin, begin+count), ignoring NULLs. Returns false when no valid stats exist.
-bool GranuleStats(const Column& c, size_t begin, size_t count, Value* mn, Value* mx, uint32_t* nulls) {
+template <typename T>
+void FixedMinMax(const Column& c, size_t begin, size_t count, bool* any, T* mn, T* mx, uint32_t* nulls, bool* nan) {
+  const T* v = c.Data<T>();
+  const bool has_nulls = !c.nulls.empty();
+  for (size_t i = begin; i < begin + count; ++i) {
+    if (has_nulls && c.nulls[i]) {
+      ++*nulls;
+      continue;
+    }
+    T x = v[i];
+    if constexpr (std::is_floating_point_v<T>) {
+      if (std::isnan(x)) {
+        *nan = true;
+        continue;
+      }
+    }
+    if (!*any) {
+      *mn = *mx = x;
+      *any = true;
+    } else {
+      *mn = std::min(*mn, x);
+      *mx = std::max(*mx, x);
+    }
+  }
+}
+
+template <typename T>
+Value ToValue(T x) {
+  if constexpr (std::is_floating_point_v<T>) return static_cast<double>(x);
+  else if constexpr (std::is_same_v<T, uint64_t>) return x;
+  else return static_cast<int64_t>(x);
+}
+
+// Min/max of rows [begin, begin+count), ignoring NULLs. Returns false when no valid stats exist (long
+// strings, NaN); both are NULL when every row is NULL. `codes` (dictionary-encoded columns) are indexes
+// into the sorted `dict`, so their min/max give the values' min/max.
+bool GranuleStats(const Column& c, const uint32_t* codes, const Column* dict, size_t begin, size_t count, Value* mn,
+                  Value* mx, uint32_t* nulls) {
   *nulls = 0;
-  bool any = false;
-  bool valid = true;
+  *mn = std::monostate{};
+  *mx = std::monostate{};
+  bool any = false, nan = false;
   const ColumnLayout& l = c.layout();
+  if (codes) {
+    uint32_t lo = 0, hi = 0;
+    for (size_t i = begin; i < begin + count; ++i) {
+      if (c.IsNull(i)) {
+        ++*nulls;
+        continue;
+      }
+      if (!any) {
+        lo = hi = codes[i];
+        any = true;
+      } else {
+        lo = std::min(lo, codes[i]);
+        hi = std::max(hi, codes[i]);
+      }
+    }
+    if (!any) return true;
+    if (dict->StringAt(lo).size() > kMaxStatString || dict->StringAt(hi).size() > kMaxStatString) return false;
+    *mn = std::string(dict->StringAt(lo));
+    *mx = std::string(dict->StringAt(hi));
+    return true;
+  }
+  if (l.kind == ColumnLayout::Kind::kFixed) {
+    auto run = [&](auto tag) {
+      using T = decltype(tag);
+      T lo{}, hi{};
+      FixedMinMax<T>(c, begin, count, &any, &lo, &hi, nulls, &nan);
+      if (any) {
+        *mn = ToValue(lo);
+        *mx = ToValue(hi);
+      }
+    };
+    switch (l.value_id) {
+      case TypeId::kBool:
+      case TypeId::kUInt8: run(uint8_t{}); break;
+      case TypeId::kInt8: run(int8_t{}); break;
+      case TypeId::kInt16: run(int16_t{}); break;
+      case TypeId::kUInt16:
+      case TypeId::kDate: run(uint16_t{}); break;
+      case TypeId::kInt32: run(int32_t{}); break;
+      case TypeId::kUInt32:
+      case TypeId::kDateTime: run(uint32_t{}); break;
+      case TypeId::kInt64:
+      case TypeId::kDateTime64: run(int64_t{}); break;
+      case TypeId::kUInt64: run(uint64_t{}); break;
+      case TypeId::kFloat32: run(float{}); break;
+      case TypeId::kFloat64: run(double{}); break;
+      default: return false;
+    }
+    if (nan) {
+      *mn = std::monostate{};
+      *mx = std::monostate{};
+      return false;
+    }
+    return true;
+  }
+  std::string_view lo, hi;
   for (size_t i = begin; i < begin + count; ++i) {
     if (c.IsNull(i)) {
       ++*nulls;
       continue;
     }
-    if (l.kind != ColumnLayout::Kind::kFixed) {
-      std::string_view s = c.StringAt(i);
-      if (s.size() > kMaxStatString) valid = false;
-      if (!valid) continue;
-      if (!any || s < std::get<std::string>(*mn)) *mn = std::string(s);
-      if (!any || s > std::get<std::string>(*mx)) *mx = std::string(s);
+    std::string_view s = c.StringAt(i);
+    if (s.size() > kMaxStatString) return false;
+    if (!any) {
+      lo = hi = s;
       any = true;
-      continue;
+    } else if (s < lo) {
+      lo = s;
+    } else if (s > hi) {
+      hi = s;
     }
-    Value v = c.ValueAt(i);
-    if (auto* d = std::get_if<double>(&v); d && std::isnan(*d)) {
-      valid = false;
-      continue;
-    }
-    if (!any || CompareValues(v, *mn) < 0) *mn = v;
-    if (!any || CompareValues(v, *mx) > 0) *mx = std::move(v);
-    any = true;
   }
-  if (!valid) {
-    *mn = std::monostate{};
-    *mx = std::monostate{};
-    return false;
-  }
-  if (!any) {
-    *mn = std::monostate{};
-    *mx = std::monostate{};
+  if (any) {
+    *mn = std::string(lo);
+    *mx = std::string(hi);
   }
   return true;
 }
@@ -287,7 +383,8 @@ Result<PartWriteResult> WritePart(FileSystem& fs, const std::string& path, const
       block.clear();
       uint32_t null_count = 0;
       Value mn, mx;
-      bool has_stats = GranuleStats(col, begin, count, &mn, &mx, &null_count);
+      bool has_stats = GranuleStats(col, e.dictionary ? e.codes.data() : nullptr, e.dict.get(), begin, count, &mn,
+                                    &mx, &null_count);
       bool has_nulls = null_count > 0;
       block.push_back(static_cast<char>(has_nulls ? 1 : 0));
       if (has_nulls) {

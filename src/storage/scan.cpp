@@ -66,7 +66,8 @@ ScanPlan TableSnapshot::Plan(const ScanPredicate& predicate) const {
     if (!part.key_columns().empty()) {
       const std::string& k0 = part.key_columns()[0];
       const auto& idx = part.primary_index();
-      for (auto [r, pc] : conj) {
+      for (const auto& entry : conj) {
+        const ColumnRange* r = entry.first;
         if (r->column != k0 || !r->in_values.empty()) continue;
         if (r->lower) {
           // Last granule whose first key is < lower (it may still hold rows >= lower).

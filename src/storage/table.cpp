@@ -80,11 +80,23 @@ class PartitionMapper {
   int64_t lo_ = 1, hi_ = 0, id_ = 0;
 };
 
+// The stored integer of row i of a fixed-width integer, date or time column.
 int64_t StoredInt(const Column& c, size_t i) {
-  Value v = c.ValueAt(i);
-  if (auto* x = std::get_if<int64_t>(&v)) return *x;
-  if (auto* u = std::get_if<uint64_t>(&v)) return static_cast<int64_t>(*u);
-  return 0;
+  switch (c.layout().value_id) {
+    case TypeId::kInt8: return c.Data<int8_t>()[i];
+    case TypeId::kInt16: return c.Data<int16_t>()[i];
+    case TypeId::kInt32: return c.Data<int32_t>()[i];
+    case TypeId::kInt64:
+    case TypeId::kDateTime64: return c.Data<int64_t>()[i];
+    case TypeId::kBool:
+    case TypeId::kUInt8: return c.Data<uint8_t>()[i];
+    case TypeId::kUInt16:
+    case TypeId::kDate: return c.Data<uint16_t>()[i];
+    case TypeId::kUInt32:
+    case TypeId::kDateTime: return c.Data<uint32_t>()[i];
+    case TypeId::kUInt64: return static_cast<int64_t>(c.Data<uint64_t>()[i]);
+    default: AURORA_CHECK_MSG(false, "StoredInt on a non-integer column");
+  }
 }
 
 }  // namespace
@@ -277,7 +289,7 @@ std::optional<std::string> Table::SourcePosition(std::string_view source) const 
 }
 
 Result<std::vector<std::shared_ptr<const Part>>> Table::WriteParts(
-    const std::vector<std::shared_ptr<const Chunk>>& chunks, uint32_t level, bool apply_ttl) {
+    const std::vector<std::shared_ptr<const Chunk>>& chunks, uint32_t level, bool apply_ttl, bool sorted_inputs) {
   TableSchema schema;
   {
     std::lock_guard lock(mu_);
@@ -286,19 +298,22 @@ Result<std::vector<std::shared_ptr<const Part>>> Table::WriteParts(
   Chunk all = ConcatChunks(schema, chunks);
   const size_t n = all.num_rows;
 
-  // Rows kept (TTL), in key order.
+  // Rows kept (TTL), in key order. `runs` marks where each input chunk's rows start in `perm`.
   std::vector<uint32_t> perm;
+  std::vector<size_t> runs;
   perm.reserve(n);
-  if (apply_ttl && schema.ttl) {
-    const Column& tc = *all.columns[schema.IndexOf(schema.ttl->column)];
-    const int64_t cutoff = clock_.NowMillis() / 1000 - schema.ttl->seconds;
-    for (uint32_t i = 0; i < n; ++i)
-      if (TimeValueToSeconds(*tc.type(), StoredInt(tc, i)) >= cutoff) perm.push_back(i);
+  const Column* ttl_col = apply_ttl && schema.ttl ? all.columns[schema.IndexOf(schema.ttl->column)].get() : nullptr;
+  const int64_t cutoff = schema.ttl ? clock_.NowMillis() / 1000 - schema.ttl->seconds : 0;
+  uint32_t row = 0;
+  for (const auto& c : chunks) {
+    runs.push_back(perm.size());
+    for (size_t i = 0; i < c->num_rows; ++i, ++row)
+      if (!ttl_col || TimeValueToSeconds(*ttl_col->type(), StoredInt(*ttl_col, row)) >= cutoff) perm.push_back(row);
+  }
+  runs.push_back(perm.size());
+  if (ttl_col) {
     std::lock_guard lock(mu_);
     ttl_rows_removed_ += n - perm.size();
-  } else {
-    perm.resize(n);
-    std::iota(perm.begin(), perm.end(), 0u);
   }
   std::vector<const Column*> keys;
   for (const auto& k : schema.order_by) keys.push_back(all.columns[schema.IndexOf(k)].get());
@@ -311,7 +326,19 @@ Result<std::vector<std::shared_ptr<const Part>>> Table::WriteParts(
   };
   bool sorted = true;
   for (size_t i = 1; i < perm.size() && sorted; ++i) sorted = !less(perm[i], perm[i - 1]);
-  if (!sorted) {
+  if (!sorted && sorted_inputs) {
+    // Merge the sorted runs pairwise: O(n log k) instead of a full sort.
+    while (runs.size() > 2) {
+      std::vector<size_t> next{0};
+      for (size_t r = 0; r + 1 < runs.size(); r += 2) {
+        size_t end = r + 2 < runs.size() ? runs[r + 2] : runs[r + 1];
+        if (r + 2 < runs.size())
+          std::inplace_merge(perm.begin() + runs[r], perm.begin() + runs[r + 1], perm.begin() + end, less);
+        next.push_back(end);
+      }
+      runs = std::move(next);
+    }
+  } else if (!sorted) {
     // A fixed-width first key sorts on extracted integers; other keys compare through the column.
     const Column* k0 = keys.empty() ? nullptr : keys[0];
     if (k0 && k0->layout().kind == ColumnLayout::Kind::kFixed && !k0->type()->IsFloat() && k0->nulls.empty() &&
@@ -546,7 +573,7 @@ Result<bool> Table::MergeOnce() {
     level = std::max(level, p->meta().level + 1);
     removed.push_back(p->id());
   }
-  AURORA_ASSIGN_OR_RETURN(auto outputs, WriteParts(chunks, level, true));
+  AURORA_ASSIGN_OR_RETURN(auto outputs, WriteParts(chunks, level, true, /*sorted_inputs=*/true));
   Manifest next;
   {
     std::lock_guard lock(mu_);

@@ -110,8 +110,10 @@ class Table {
   // REQUIRES: maintenance_mu_ held.
   Status CommitLocked(Manifest next, const std::vector<std::shared_ptr<const Part>>& added,
                       const std::vector<uint64_t>& removed, bool clear_frozen = false);
+  // Sorts, splits by partition and writes `chunks` as parts of `level`. With `sorted_inputs`, each chunk
+  // is already sorted by the key (merge inputs) and the chunks are merged rather than sorted.
   Result<std::vector<std::shared_ptr<const Part>>> WriteParts(const std::vector<std::shared_ptr<const Chunk>>& chunks,
-                                                             uint32_t level, bool apply_ttl);
+                                                             uint32_t level, bool apply_ttl, bool sorted_inputs = false);
   Result<Chunk> ReadWholePart(const Part& part) const;
   void BackgroundLoop();
   void DeleteObsoleteWal(uint64_t before_segment);

@@ -1,6 +1,7 @@
 #include "types/data_type.h"
 
 #include <cctype>
+#include <charconv>
 
 #include "common/check.h"
 
@@ -76,8 +77,10 @@ class TypeParser {
       size_t digits = pos_;
       while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
       if (digits == pos_) return Error("DateTime64 needs a precision, e.g. DateTime64(3)");
-      int precision = std::stoi(std::string(text_.substr(digits, pos_ - digits)));
-      if (precision > 9) return Error("DateTime64 precision must be between 0 and 9");
+      int precision = 0;
+      auto [end, ec] = std::from_chars(text_.data() + digits, text_.data() + pos_, precision);
+      if (ec != std::errc() || precision > 9) return Error("DateTime64 precision must be between 0 and 9");
+      (void)end;
       std::string tz;
       SkipSpace();
       if (Peek(',')) {

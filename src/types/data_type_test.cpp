@@ -36,6 +36,7 @@ TEST(DataTypeTest, ErrorsSayWhatAndWhere) {
   EXPECT_FALSE(ParseDataType("LowCardinality(Int64)").ok());
   EXPECT_FALSE(ParseDataType("Nullable(Nullable(Int8))").ok());
   EXPECT_FALSE(ParseDataType("DateTime64(12)").ok());
+  EXPECT_FALSE(ParseDataType("DateTime64(99999999999999999999)").ok());  // found by fuzzing: no overflow
   EXPECT_FALSE(ParseDataType("Int64 extra").ok());
   EXPECT_FALSE(ParseDataType("").ok());
   EXPECT_FALSE(ParseDataType("DateTime('UTC'").ok());

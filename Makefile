@@ -1,0 +1,49 @@
+# Aurora's entry points. The README's Quick start uses `make run` and `make test`.
+SHELL := /bin/bash
+DATA ?= data
+ROWS ?= 1000000
+
+.PHONY: all bootstrap build run test test-asan fuzz bench bench-storage format clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+build: bootstrap
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+
+# Builds Aurora, loads a sample of the standard workload into table `events` and prints its statistics.
+run: build
+	@build/release/src/app/aurora demo --data $(DATA) --rows $(ROWS)
+
+# Every test: unit tests, storage crash test (kill -9), with warnings as errors; then the unit tests
+# again under AddressSanitizer and UndefinedBehaviorSanitizer, and a short run of each fuzz target.
+test: bootstrap
+	@cmake --preset ci >/dev/null
+	@cmake --build --preset ci
+	@ctest --preset ci -j2
+	@$(MAKE) --no-print-directory test-asan
+	@scripts/fuzz.sh --seconds 20
+
+test-asan: bootstrap
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan
+	@ctest --preset asan -j2 -E CrashTest
+
+fuzz: bootstrap
+	@scripts/fuzz.sh --seconds $${SECONDS_PER_TARGET:-600}
+
+# Storage benchmark beside ClickHouse 18.16 and DuckDB (long; not part of `make test`).
+bench-storage: bootstrap
+	@scripts/bootstrap.sh --bench
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+	@bench/storage.sh $(BENCH_ROWS)
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,62 @@
+// libFuzzer targets for every parser of bytes that come from outside the process: type names and codec
+// specs (from SQL), and everything read back from disk (WAL records, blocks, manifests, part files).
+// Each target is compiled separately with -DAURORA_FUZZ_TARGET=<n>.
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "io/file_system.h"
+#include "storage/chunk_serde.h"
+#include "storage/codec.h"
+#include "storage/manifest.h"
+#include "storage/part.h"
+#include "types/data_type.h"
+
+using namespace aurora;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+#if AURORA_FUZZ_TARGET == 1  // fuzz_types: type names and codec specs
+  auto t = ParseDataType(in);
+  if (t.ok()) {
+    auto again = ParseDataType((*t)->Name());
+    if (!again.ok() || (*again)->Name() != (*t)->Name()) __builtin_trap();  // printing must round-trip
+  }
+  auto c = storage::CodecSpec::Parse(in);
+  if (c.ok() && !storage::CodecSpec::Parse(c->ToString()).ok()) __builtin_trap();
+#elif AURORA_FUZZ_TARGET == 2  // fuzz_block: compressed blocks and bit-packed codes
+  std::string out;
+  storage::DecodeBlock(in, &out).IgnoreError();
+  if (size >= 2) {
+    uint32_t codes[256];
+    storage::UnpackBits(in.substr(1), std::min<size_t>(256, size), 1 + data[0] % 32, codes).IgnoreError();
+  }
+#elif AURORA_FUZZ_TARGET == 3  // fuzz_wal_chunk: WAL record payloads
+  auto chunk = storage::DeserializeChunk(in);
+  if (chunk.ok()) {
+    for (const auto& col : chunk->columns)
+      for (size_t i = 0; i < col->size(); ++i) (void)col->ValueAt(i);
+  }
+#elif AURORA_FUZZ_TARGET == 4  // fuzz_manifest
+  storage::DecodeManifest(in, "fuzz").status().IgnoreError();
+#elif AURORA_FUZZ_TARGET == 5  // fuzz_part: whole part files
+  static const std::string path = "/tmp/aurora-fuzz-part-" + std::to_string(::getpid());
+  FileSystem& fs = FileSystem::Posix();
+  if (!fs.WriteFileAtomic(path, in).ok()) return 0;
+  auto part = storage::Part::Open(fs, path);
+  if (part.ok()) {
+    for (size_t c = 0; c < (*part)->columns().size(); ++c)
+      for (size_t g = 0; g < (*part)->num_granules(); ++g) {
+        auto col = (*part)->ReadColumn(c, g);
+        if (col.ok())
+          for (size_t i = 0; i < (*col)->size(); ++i) (void)(*col)->ValueAt(i);
+      }
+  }
+#else
+#error "AURORA_FUZZ_TARGET must be 1..5"
+#endif
+  return 0;
+}
