@@ -45,8 +45,7 @@ print(f"| bytes per row | {ab/rows:.2f} | {cb/rows:.2f} | {db/rows:.2f} | | |")
 for col in ("price", "user_id"):
     at = a[f"scan_{col}_seconds"]; ct = c[f"scan_{col}_seconds"]; dt = d[f"scan_{col}_seconds"]
     print(f"| full scan of {col}, rows/s | {rows/at:,.0f} | {rows/ct:,.0f} | {rows/dt:,.0f} | {ct/at:.2f}x | {dt/at:.2f}x |")
-print()
-print(f"| full scan of price, one thread, rows/s | {rows/a['scan_price_1thread_seconds']:,.0f} | | | | |")
+print(f"| full scan of price, Aurora on one thread, rows/s | {rows/a['scan_price_1thread_seconds']:,.0f} | | | | |")
 print()
 print(f"Aurora: acknowledged appends alone {a['wal_rows_per_second']:,.0f} rows/s; merges after the load {a['merge_seconds']:.1f} s ({a['merges']} merges).")
 PY
