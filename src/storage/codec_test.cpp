@@ -59,7 +59,9 @@ TEST(CodecTest, ParsesClickHouseSpellingsAndRejectsNonsense) {
                           "ZSTD(05555555555555555555555555)" /* found by fuzzing */}) {
     auto r = CodecSpec::Parse(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_NE(r.status().message().find("invalid codec"), std::string::npos);
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find("invalid codec"), std::string::npos);
+    }
   }
 }
 
@@ -101,7 +103,9 @@ TEST(CodecTest, BitPackingRoundTripsEveryWidth) {
       std::vector<uint32_t> out(n);
       ASSERT_TRUE(UnpackBits(packed, n, bits, out.data()).ok());
       EXPECT_EQ(out, codes) << bits;
-      if (n > 1) EXPECT_FALSE(UnpackBits(std::string_view(packed).substr(0, packed.size() - 1), n, bits, out.data()).ok());
+      if (n > 1) {
+        EXPECT_FALSE(UnpackBits(std::string_view(packed).substr(0, packed.size() - 1), n, bits, out.data()).ok());
+      }
     }
   }
   EXPECT_EQ(BitsForDictionary(1), 1);

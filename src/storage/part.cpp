@@ -120,8 +120,8 @@ Status GetStrings(std::string_view in, size_t count, Column* out) {
 
 // Per-column encoding state for one part.
 struct ColumnEncoder {
-  const ColumnDef* def;
-  const Column* col;
+  const ColumnDef* def = nullptr;
+  const Column* col = nullptr;
   bool dictionary = false;
   std::shared_ptr<Column> dict;    // sorted values
   std::vector<uint32_t> codes;     // per row, into dict
@@ -342,7 +342,9 @@ Result<PartWriteResult> WritePart(FileSystem& fs, const std::string& path, const
   std::string raw, encoded, nulls_encoded, block;
   const CodecSpec nulls_codec = CodecSpec::Default();
   for (size_t ci = 0; ci < schema.columns.size(); ++ci) {
-    ColumnEncoder e{&schema.columns[ci], rows.columns[ci].get()};
+    ColumnEncoder e;
+    e.def = &schema.columns[ci];
+    e.col = rows.columns[ci].get();
     const Column& col = *e.col;
     AURORA_CHECK(rows.names[ci] == e.def->name && col.size() == n);
     const ColumnLayout& layout = col.layout();

@@ -203,7 +203,9 @@ TEST(TableTest, TtlDropsWholePartsAndRewritesPartlyExpiredOnes) {
     }
     EXPECT_EQ(ids.size(), expected);
     EXPECT_GT(t->Stats().ttl_rows_removed, 0u);
-    if (partitioned) EXPECT_EQ(snap->parts().size(), 2u);  // day 1 dropped whole, day 2 rewritten
+    if (partitioned) {  // day 1 dropped whole, day 2 rewritten
+      EXPECT_EQ(snap->parts().size(), 2u);
+    }
   }
 }
 
@@ -230,7 +232,9 @@ TEST(TableTest, ScanPlanPrunesPartsAndGranulesWithoutLosingMatches) {
     }
   for (uint64_t i = 0; i < 6000; ++i) {
     int64_t ts = kStartMs + static_cast<int64_t>((i * 2654435761ull) % (3 * kDayMs));
-    if (ts >= lo && ts < hi) EXPECT_TRUE(selected.count(i)) << "matching row " << i << " was pruned";
+    if (ts >= lo && ts < hi) {
+      EXPECT_TRUE(selected.count(i)) << "matching row " << i << " was pruned";
+    }
   }
   // IN on a dictionary column and an impossible range.
   ScanPredicate in_pred;
