@@ -1,5 +1,5 @@
 // libFuzzer targets for every parser of bytes that come from outside the process: type names and codec
-// specs (from SQL), and everything read back from disk (WAL records, blocks, manifests, part files).
+// specs (from SQL), SQL statements, and everything read back from disk (WAL records, blocks, manifests, part files).
 // Each target is compiled separately with -DAURORA_FUZZ_TARGET=<n>.
 #include <unistd.h>
 
@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "io/file_system.h"
+#include "sql/parser/parser.h"
 #include "storage/chunk_serde.h"
 #include "storage/codec.h"
 #include "storage/manifest.h"
@@ -55,8 +56,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           for (size_t i = 0; i < (*col)->size(); ++i) (void)(*col)->ValueAt(i);
       }
   }
+#elif AURORA_FUZZ_TARGET == 6  // fuzz_sql: the SQL parser; its normalized output must parse again
+  auto statements = sql::ParseStatements(in);
+  if (statements.ok()) {
+    for (const auto& st : *statements) {
+      if (st.kind != sql::Statement::Kind::kSelect) continue;
+      std::string again = st.select->ToString();
+      if (!sql::ParseStatement(again).ok()) __builtin_trap();
+    }
+  }
 #else
-#error "AURORA_FUZZ_TARGET must be 1..5"
+#error "AURORA_FUZZ_TARGET must be 1..6"
 #endif
   return 0;
 }

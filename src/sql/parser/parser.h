@@ -1,0 +1,26 @@
+// Hand-written recursive-descent parser for Aurora's SQL (the ClickHouse dialect): SELECT (WITH, DISTINCT,
+// JOIN, WHERE, GROUP BY, HAVING, ORDER BY, LIMIT/OFFSET, LIMIT BY, UNION ALL, SETTINGS, FORMAT),
+// CREATE TABLE, DROP TABLE, TRUNCATE, ALTER TABLE ADD/DROP/COMMENT COLUMN, INSERT (VALUES, SELECT,
+// FORMAT with inline data), SHOW TABLES, DESCRIBE and EXPLAIN. The AST is in ast.h.
+//
+// Errors are InvalidArgument with the line, the column and an excerpt with a caret:
+//   syntax error at line 1, column 27: expected FROM, found 'FORM'
+// Thread-safe (no shared state).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "sql/parser/ast.h"
+
+namespace aurora::sql {
+
+// Parses one statement (an optional trailing ';' is allowed).
+Result<Statement> ParseStatement(std::string_view query);
+// Parses statements separated by ';'.
+Result<std::vector<Statement>> ParseStatements(std::string_view query);
+// Parses one expression (used for DEFAULT expressions stored as text, and in tests).
+Result<ExprPtr> ParseExpression(std::string_view text);
+
+}  // namespace aurora::sql
