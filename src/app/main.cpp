@@ -4,6 +4,7 @@
 //   aurora demo  --data DIR [--rows N]     load N events of the standard workload into table `events`
 //   aurora stats --data DIR [--table T]    print a table's storage statistics
 //   aurora gen   [--rows N] [--seed S]     write the standard workload as NDJSON to stdout
+//   aurora sql   --data DIR [-q SQL]        run statements (from -q, or from standard input)
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -12,7 +13,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include "catalog/catalog.h"
+#include "engine/database.h"
+#include "sql/parser/parser.h"
+#include "types/text_format.h"
 #include "sources/event_generator.h"
 
 namespace aurora {
@@ -59,6 +65,53 @@ int PrintStats(Catalog& catalog, const std::string& name) {
   return 0;
 }
 
+// Prints a result as tab-separated values with a header line (ClickHouse's TSVWithNames), escaping
+// tabs, newlines and backslashes in values.
+void PrintResult(const QueryResult& r) {
+  if (r.names.empty()) return;
+  std::string out;
+  for (size_t i = 0; i < r.names.size(); ++i) out += (i ? "\t" : "") + r.names[i];
+  out += '\n';
+  std::string cell;
+  for (const auto& chunk : r.chunks) {
+    for (size_t row = 0; row < chunk.num_rows; ++row) {
+      for (size_t c = 0; c < chunk.columns.size(); ++c) {
+        cell.clear();
+        FormatText(*chunk.columns[c], row, &cell, "\\N");
+        if (c) out += '\t';
+        for (char ch : cell) {
+          if (ch == '\t') out += "\\t";
+          else if (ch == '\n') out += "\\n";
+          else if (ch == '\\' && cell != "\\N") out += "\\\\";
+          else out += ch;
+        }
+      }
+      out += '\n';
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
+// Runs the statements of `text`; returns false if any failed.
+bool RunStatements(Database& db, std::string_view text) {
+  auto statements = sql::SplitStatements(text);
+  if (!statements.ok()) {
+    Fail(statements.status());
+    return false;
+  }
+  bool ok = true;
+  for (const auto& st : *statements) {
+    auto r = db.Execute(st);
+    if (!r.ok()) {
+      Fail(r.status());
+      ok = false;
+      continue;
+    }
+    PrintResult(*r);
+  }
+  return ok;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"Aurora: real-time analytics in one binary"};
   app.require_subcommand(1);
@@ -81,6 +134,11 @@ int Main(int argc, char** argv) {
   gen->add_option("--rows", rows, "Events")->capture_default_str();
   gen->add_option("--seed", seed, "Random seed")->capture_default_str();
 
+  std::string query;
+  auto* sql_cmd = app.add_subcommand("sql", "Run SQL statements on a data directory (from -q or standard input)");
+  sql_cmd->add_option("--data", data_dir, "Data directory")->capture_default_str();
+  sql_cmd->add_option("-q,--query", query, "Statements to run, separated by ';'");
+
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
 
@@ -99,6 +157,31 @@ int Main(int argc, char** argv) {
       done += n;
     }
     return 0;
+  }
+
+  if (*sql_cmd) {
+    auto db = Database::Open(FileSystem::Posix(), data_dir, Clock::System());
+    if (!db.ok()) return Fail(db.status());
+    if (!query.empty()) return RunStatements(**db, query) ? 0 : 1;
+    if (::isatty(0)) {
+      // Interactive: one statement per line (end a line with \\ to continue it).
+      std::fprintf(stderr, "aurora %s, data directory %s. Statements end at the end of a line.\n", kVersion, data_dir.c_str());
+      std::string line, pending;
+      while (true) {
+        std::fprintf(stderr, pending.empty() ? "aurora> " : "     -> ");
+        if (!std::getline(std::cin, line)) break;
+        if (!line.empty() && line.back() == '\\') {
+          pending += line.substr(0, line.size() - 1) + "\n";
+          continue;
+        }
+        pending += line;
+        RunStatements(**db, pending);
+        pending.clear();
+      }
+      return 0;
+    }
+    std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    return RunStatements(**db, all) ? 0 : 1;
   }
 
   auto catalog = Catalog::Open(FileSystem::Posix(), data_dir, Clock::System());

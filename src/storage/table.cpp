@@ -657,6 +657,31 @@ Status Table::AlterSchema(const TableSchema& schema) {
   return Status::OK();
 }
 
+Status Table::Truncate() {
+  std::lock_guard maint(maintenance_mu_);
+  std::unique_lock rot(rotation_mu_);
+  AURORA_ASSIGN_OR_RETURN(uint64_t wal_start, wal_->Rotate());
+  Manifest next;
+  std::vector<uint64_t> removed;
+  {
+    std::lock_guard lock(mu_);
+    next = manifest_;
+    for (const auto& p : parts_) removed.push_back(p->id());
+    for (const auto& [k, v] : positions_) next.sources[k] = v;
+  }
+  next.wal_start = wal_start;
+  AURORA_RETURN_IF_ERROR(CommitLocked(std::move(next), {}, removed));
+  {
+    std::lock_guard lock(mu_);
+    buffer_.clear();
+    frozen_.clear();
+    buffer_rows_ = 0;
+    buffer_oldest_ms_ = 0;
+  }
+  DeleteObsoleteWal(wal_start);
+  return Status::OK();
+}
+
 std::shared_ptr<const TableSnapshot> Table::Snapshot() const {
   std::lock_guard lock(mu_);
   std::vector<std::shared_ptr<const Chunk>> chunks = frozen_;

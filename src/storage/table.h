@@ -98,6 +98,9 @@ class Table {
   // as defaults.
   Status AlterSchema(const TableSchema& schema);
 
+  // Removes every row (parts and buffer) in one manifest commit; source positions are kept.
+  Status Truncate();
+
   std::shared_ptr<const TableSnapshot> Snapshot() const;
   TableStats Stats() const;
 

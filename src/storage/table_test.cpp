@@ -295,6 +295,24 @@ TEST(TableTest, AlterAddAndDropColumns) {
   EXPECT_EQ(t->AlterSchema(bad).code(), ErrorCode::kNotSupported);
 }
 
+TEST(TableTest, TruncateRemovesEveryRowDurably) {
+  TestDir dir;
+  ManualClock clock(kStartMs);
+  {
+    auto t = std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(), clock, Manual())).value();
+    ASSERT_TRUE(t->Append(MakeRows(0, 100), "src", "1").ok());
+    ASSERT_TRUE(t->Flush().ok());
+    ASSERT_TRUE(t->Append(MakeRows(100, 50), "src", "2").ok());
+    ASSERT_TRUE(t->Truncate().ok());
+    EXPECT_TRUE(AllIds(*t->Snapshot()).empty());
+    ASSERT_TRUE(t->Append(MakeRows(500, 5)).ok());
+  }
+  auto t = std::move(Table::Open(FileSystem::Posix(), dir.path(), clock, Manual())).value();
+  ExpectExactly(AllIds(*t->Snapshot()), 500, 5);  // nothing from before the truncate comes back
+  EXPECT_EQ(t->SourcePosition("src"), "2");
+  EXPECT_EQ(FileSystem::Posix().ListDir(dir.path() + "/parts")->size(), 0u);
+}
+
 TEST(TableTest, FailedManifestCommitLosesNothingAndRetries) {
   TestDir dir;
   ManualClock clock(kStartMs);

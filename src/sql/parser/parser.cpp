@@ -1064,6 +1064,39 @@ Result<std::vector<Statement>> ParseStatements(std::string_view query) {
   return Run<std::vector<Statement>>(query, [](Parser& p) { return p.Statements(); });
 }
 
+Result<std::vector<std::string>> SplitStatements(std::string_view text) {
+  AURORA_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(text));
+  auto is_word = [&](size_t i, std::string_view w) {
+    if (tokens[i].kind != TokenKind::kIdentifier || tokens[i].text.size() != w.size()) return false;
+    for (size_t k = 0; k < w.size(); ++k)
+      if (std::toupper(static_cast<unsigned char>(tokens[i].text[k])) != w[k]) return false;
+    return true;
+  };
+  std::vector<std::string> out;
+  size_t start = 0;       // text offset where the current statement starts
+  size_t first = SIZE_MAX;  // its first token
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (t.kind == TokenKind::kEnd || (t.kind == TokenKind::kOperator && t.text == ";")) {
+      if (first != SIZE_MAX) out.emplace_back(text.substr(start, t.offset - start));
+      start = t.offset + 1;
+      first = SIZE_MAX;
+      continue;
+    }
+    if (first == SIZE_MAX) {
+      first = i;
+      start = t.offset;
+    }
+    // INSERT ... FORMAT name <data>: the data, ';' included, runs to the end of the text.
+    if (is_word(first, "INSERT") && is_word(i, "FORMAT") && i + 1 < tokens.size() &&
+        tokens[i + 1].kind == TokenKind::kIdentifier) {
+      out.emplace_back(text.substr(start));
+      return out;
+    }
+  }
+  return out;
+}
+
 Result<ExprPtr> ParseExpression(std::string_view text) {
   return Run<ExprPtr>(text, [](Parser& p) { return p.ExpressionOnly(); });
 }

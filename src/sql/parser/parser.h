@@ -20,6 +20,9 @@ namespace aurora::sql {
 Result<Statement> ParseStatement(std::string_view query);
 // Parses statements separated by ';'.
 Result<std::vector<Statement>> ParseStatements(std::string_view query);
+// Splits text into statements at top-level ';' (not inside strings, quoted names or comments); each
+// piece keeps its text. INSERT ... FORMAT takes the rest of the text as its data.
+Result<std::vector<std::string>> SplitStatements(std::string_view text);
 // Parses one expression (used for DEFAULT expressions stored as text, and in tests).
 Result<ExprPtr> ParseExpression(std::string_view text);
 

@@ -238,5 +238,16 @@ TEST(ParserTest, OtherStatements) {
   EXPECT_EQ(many->size(), 2u);
 }
 
+TEST(ParserTest, SplitStatementsRespectsStringsCommentsAndInlineData) {
+  auto parts = SplitStatements("SELECT 'a;b'; -- c;d\n SELECT 2;;\n/* ; */ INSERT INTO t FORMAT CSV\n1;2\n");
+  ASSERT_TRUE(parts.ok());
+  ASSERT_EQ(parts->size(), 3u);
+  EXPECT_EQ((*parts)[0], "SELECT 'a;b'");
+  EXPECT_EQ((*parts)[1], "SELECT 2");
+  EXPECT_EQ((*parts)[2], "INSERT INTO t FORMAT CSV\n1;2\n");
+  EXPECT_TRUE(SplitStatements("-- only a comment\n")->empty());
+  EXPECT_FALSE(SplitStatements("SELECT 'unterminated").ok());
+}
+
 }  // namespace
 }  // namespace aurora::sql
