@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "sql/parser/lexer.h"
-#include "sql/query_error.h"
+#include "common/query_error.h"
 
 namespace aurora::sql {
 

@@ -1,4 +1,4 @@
-// QueryError: how code inside sql/ and exec/ ends a query. Only the engine's statement entry point
+// QueryError: how code inside sql/, exec/ and function kernels ends a query. Only the engine's statement entry point
 // (and the public parse functions) catch it and turn it into a Status.
 #pragma once
 
@@ -7,7 +7,7 @@
 
 #include "common/status.h"
 
-namespace aurora::sql {
+namespace aurora {
 
 struct QueryError : std::exception {
   QueryError(ErrorCode c, std::string m) : code(c), message(std::move(m)) {}
@@ -16,4 +16,4 @@ struct QueryError : std::exception {
   std::string message;
 };
 
-}  // namespace aurora::sql
+}  // namespace aurora
