@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include "sql/binder/binder.h"
 #include "sql/parser/parser.h"
 #include "types/text_format.h"
 
@@ -90,10 +91,9 @@ Result<QueryResult> Database::Execute(std::string_view text) {
     case sql::Statement::Kind::kDescribe:
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.database));
       return Describe(st);
-    case sql::Statement::Kind::kSelect:
+    case sql::Statement::Kind::kSelect: return Select(*st.select);
     case sql::Statement::Kind::kExplain:
-      return AURORA_ERROR(kNotSupported, "{} needs the query engine, which is not built yet",
-                          st.kind == sql::Statement::Kind::kSelect ? "SELECT" : "EXPLAIN");
+      return AURORA_ERROR(kNotSupported, "EXPLAIN is not supported yet");
   }
   return AURORA_ERROR(kInternal, "unhandled statement");
 }
@@ -249,6 +249,22 @@ Result<QueryResult> Database::InsertValues(const sql::Insert& ins) {
   AURORA_RETURN_IF_ERROR(table->Append(chunk));
   QueryResult r;
   r.rows_written = n;
+  return r;
+}
+
+Result<QueryResult> Database::Select(const sql::SelectQuery& q) {
+  exec::ExecOptions exec_options;
+  sql::BindOptions bind_options;
+  bind_options.now_ms = Clock::System().NowMillis();
+  exec_options.ctx.now_ms = bind_options.now_ms;
+  AURORA_ASSIGN_OR_RETURN(exec::SelectPlan plan, sql::BindSelect(q, *catalog_, bind_options, &exec_options));
+  AURORA_ASSIGN_OR_RETURN(exec::ResultSet rs, exec::ExecuteSelect(plan, exec_options));
+  QueryResult r;
+  r.names = std::move(rs.names);
+  r.types = std::move(rs.types);
+  r.chunks = std::move(rs.chunks);
+  r.rows_read = rs.stats.rows_read;
+  r.bytes_read = rs.stats.bytes_read;
   return r;
 }
 

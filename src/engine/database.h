@@ -1,8 +1,7 @@
 // Database: the one entry point for statements. It owns the catalog and turns SQL text into actions and
-// results. Today it runs the statements the storage engine supports directly: CREATE TABLE, DROP TABLE,
-// TRUNCATE, ALTER TABLE ADD / DROP / COMMENT COLUMN, INSERT ... VALUES, SHOW TABLES and DESCRIBE.
-// SELECT, INSERT ... SELECT / FORMAT and EXPLAIN need the query engine (binder, optimizer, executor)
-// and answer NotSupported until it exists.
+// results: CREATE TABLE, DROP TABLE, TRUNCATE, ALTER TABLE ADD / DROP / COMMENT COLUMN, INSERT ... VALUES,
+// SHOW TABLES, DESCRIBE, and single-table SELECT (sql/binder -> exec). INSERT ... SELECT / FORMAT and
+// EXPLAIN answer NotSupported until they are built.
 //
 // Thread-safe: statements may run concurrently.
 #pragma once
@@ -23,6 +22,7 @@ struct QueryResult {
   std::vector<DataTypePtr> types;
   std::vector<Chunk> chunks;          // result rows
   uint64_t rows_written = 0;          // INSERT
+  uint64_t rows_read = 0, bytes_read = 0;  // SELECT
   uint64_t num_rows() const {
     uint64_t n = 0;
     for (const auto& c : chunks) n += c.num_rows;
@@ -44,6 +44,7 @@ class Database {
   Result<QueryResult> CreateTable(const sql::CreateTable& c);
   Result<QueryResult> AlterTable(const sql::AlterTable& a);
   Result<QueryResult> InsertValues(const sql::Insert& ins);
+  Result<QueryResult> Select(const sql::SelectQuery& q);
   Result<QueryResult> ShowTables(const sql::Statement& s);
   Result<QueryResult> Describe(const sql::Statement& s);
   Status CheckDatabase(const std::string& database) const;

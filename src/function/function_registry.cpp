@@ -25,6 +25,7 @@ const FunctionRegistry& FunctionRegistry::Default() {
     RegisterComparison(*reg);
     RegisterArithmetic(*reg);
     RegisterLogic(*reg);
+    RegisterDateTime(*reg);
     return reg;
   }();
   return *r;

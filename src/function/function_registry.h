@@ -65,6 +65,7 @@ class FunctionRegistry {
 void RegisterComparison(FunctionRegistry& r);
 void RegisterArithmetic(FunctionRegistry& r);
 void RegisterLogic(FunctionRegistry& r);
+void RegisterDateTime(FunctionRegistry& r);
 
 // Helpers shared by kernels.
 // The null map of the result: union of the arguments' (empty when none is nullable or has NULLs).

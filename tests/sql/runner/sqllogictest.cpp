@@ -12,6 +12,7 @@
 
 #include "engine/database.h"
 #include "io/test_dir.h"
+#include "sources/event_generator.h"
 #include "types/text_format.h"
 
 using namespace aurora;
@@ -122,6 +123,19 @@ class Runner {
 
   std::string RunOne(const Record& r) {
     if (r.kind == "restart") return Reopen() ? "" : "restart failed";
+    if (r.kind == "load_events") {  // load_events N: table `events` with N events of the standard workload (seed 42)
+      if (r.header.size() != 2) return "usage: load_events N";
+      uint64_t n = std::stoull(r.header[1]);
+      auto t = db_->catalog().CreateTable(sources::EventsSchema(), /*if_not_exists=*/true);
+      if (!t.ok()) return t.status().ToString();
+      sources::EventGenerator gen({.seed = 42, .rows = n});
+      for (uint64_t done = 0; done < n; done += 65536) {
+        Status st = (*t)->Append(gen.Next(std::min<uint64_t>(65536, n - done)));
+        if (!st.ok()) return st.ToString();
+      }
+      Status st = (*t)->Flush();
+      return st.ok() ? "" : st.ToString();
+    }
     if (r.kind == "rows") {  // rows TABLE N: the table holds N rows (storage-level check)
       if (r.header.size() != 3) return "usage: rows TABLE N";
       auto t = db_->catalog().GetTable(r.header[1]);

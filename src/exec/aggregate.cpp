@@ -1,0 +1,474 @@
+#include "exec/aggregate.h"
+
+#include <cmath>
+#include <cstring>
+
+#include <absl/container/flat_hash_set.h>
+
+#include "common/query_error.h"
+#include "function/numeric.h"
+
+namespace aurora::exec {
+
+namespace {
+
+using function::Datum;
+
+// Rows that count: not NULL in any argument that must be non-NULL, and (for -If) the condition is true.
+struct RowFilter {
+  const Column* value = nullptr;  // nullable value argument (NULLs skipped)
+  const Datum* cond = nullptr;    // -If condition
+  bool Passes(size_t i) const {
+    if (value && value->IsNull(i)) return false;
+    if (cond) {
+      const Column& c = *cond->column;
+      size_t r = cond->RowIndex(i);
+      if (c.IsNull(r)) return false;
+      bool t = function::DispatchFixed(c.layout().value_id, [&](auto tag) {
+        using T = decltype(tag);
+        return c.Data<T>()[r] != T{0};
+      });
+      if (!t) return false;
+    }
+    return true;
+  }
+  bool trivial() const { return !value && !cond; }
+};
+
+RowFilter MakeFilter(const std::vector<Datum>& args, bool has_if, bool has_value) {
+  RowFilter f;
+  if (has_value && !args[0].column->nulls.empty()) f.value = args[0].column.get();
+  if (has_if) f.cond = &args.back();
+  return f;
+}
+
+class CountState final : public AggregateState {
+ public:
+  CountState(bool has_value, bool has_if) : has_value_(has_value), has_if_(has_if) {}
+  void Resize(size_t g) override { counts_.resize(g, 0); }
+  void Update(const uint32_t* groups, size_t rows, const std::vector<Datum>& args) override {
+    RowFilter f = MakeFilter(args, has_if_, has_value_);
+    if (f.trivial()) {
+      for (size_t i = 0; i < rows; ++i) ++counts_[groups[i]];
+    } else {
+      for (size_t i = 0; i < rows; ++i)
+        if (f.Passes(i)) ++counts_[groups[i]];
+    }
+  }
+  void Merge(const AggregateState& other, const std::vector<uint32_t>& remap) override {
+    const auto& o = static_cast<const CountState&>(other);
+    for (size_t g = 0; g < o.counts_.size(); ++g) counts_[remap[g]] += o.counts_[g];
+  }
+  ColumnPtr Finalize(size_t groups) const override {
+    auto c = std::make_shared<Column>(DataType::Make(TypeId::kUInt64));
+    for (size_t g = 0; g < groups; ++g) c->AppendUInt(counts_[g]);
+    return c;
+  }
+
+ private:
+  bool has_value_, has_if_;
+  std::vector<uint64_t> counts_;
+};
+
+// sum and avg: S is the accumulator type (int64_t, uint64_t or double).
+template <typename S>
+class SumState final : public AggregateState {
+ public:
+  SumState(bool avg, bool has_if, DataTypePtr result) : avg_(avg), has_if_(has_if), result_(std::move(result)) {}
+  void Resize(size_t g) override {
+    sums_.resize(g, S{0});
+    counts_.resize(g, 0);
+  }
+  void Update(const uint32_t* groups, size_t rows, const std::vector<Datum>& args) override {
+    RowFilter f = MakeFilter(args, has_if_, true);
+    const Datum& v = args[0];
+    function::DispatchFixed(v.column->layout().value_id, [&](auto tag) {
+      using T = decltype(tag);
+      const T* data = v.column->template Data<T>();
+      if (f.trivial() && !v.is_const) {
+        for (size_t i = 0; i < rows; ++i) {
+          sums_[groups[i]] = Add(sums_[groups[i]], static_cast<S>(data[i]));
+          ++counts_[groups[i]];
+        }
+      } else {
+        for (size_t i = 0; i < rows; ++i) {
+          if (!f.Passes(v.is_const ? 0 : i)) continue;
+          sums_[groups[i]] = Add(sums_[groups[i]], static_cast<S>(data[v.RowIndex(i)]));
+          ++counts_[groups[i]];
+        }
+      }
+    });
+  }
+  void Merge(const AggregateState& other, const std::vector<uint32_t>& remap) override {
+    const auto& o = static_cast<const SumState&>(other);
+    for (size_t g = 0; g < o.sums_.size(); ++g) {
+      sums_[remap[g]] = Add(sums_[remap[g]], o.sums_[g]);
+      counts_[remap[g]] += o.counts_[g];
+    }
+  }
+  ColumnPtr Finalize(size_t groups) const override {
+    auto c = std::make_shared<Column>(result_);
+    for (size_t g = 0; g < groups; ++g) {
+      if (avg_) {
+        c->AppendFloat(counts_[g] ? static_cast<double>(sums_[g]) / static_cast<double>(counts_[g]) : std::nan(""));
+      } else if (result_->IsNullable() && counts_[g] == 0) {
+        c->AppendNull();
+      } else if constexpr (std::is_same_v<S, double>) {
+        c->AppendFloat(sums_[g]);
+      } else if constexpr (std::is_same_v<S, uint64_t>) {
+        c->AppendUInt(sums_[g]);
+      } else {
+        c->AppendInt(sums_[g]);
+      }
+    }
+    return c;
+  }
+
+ private:
+  static S Add(S a, S b) {
+    if constexpr (std::is_integral_v<S>) return static_cast<S>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+    else return a + b;
+  }
+  bool avg_, has_if_;
+  DataTypePtr result_;
+  std::vector<S> sums_;
+  std::vector<uint64_t> counts_;
+};
+
+// min, max, any, anyLast on Values (any type).
+class ExtremeState final : public AggregateState {
+ public:
+  enum class Kind { kMin, kMax, kAny, kAnyLast };
+  ExtremeState(Kind k, bool has_if, DataTypePtr result) : kind_(k), has_if_(has_if), result_(std::move(result)) {}
+  void Resize(size_t g) override {
+    values_.resize(g);
+    set_.resize(g, 0);
+  }
+  void Update(const uint32_t* groups, size_t rows, const std::vector<Datum>& args) override {
+    RowFilter f = MakeFilter(args, has_if_, true);
+    const Datum& v = args[0];
+    for (size_t i = 0; i < rows; ++i) {
+      if (!f.Passes(v.is_const ? 0 : i)) continue;
+      Offer(groups[i], [&] { return v.column->ValueAt(v.RowIndex(i)); });
+    }
+  }
+  void Merge(const AggregateState& other, const std::vector<uint32_t>& remap) override {
+    const auto& o = static_cast<const ExtremeState&>(other);
+    for (size_t g = 0; g < o.values_.size(); ++g)
+      if (o.set_[g]) Offer(remap[g], [&] { return o.values_[g]; });
+  }
+  ColumnPtr Finalize(size_t groups) const override {
+    auto c = std::make_shared<Column>(result_);
+    for (size_t g = 0; g < groups; ++g) {
+      if (!set_[g]) {
+        if (result_->IsNullable()) {
+          c->AppendNull();
+        } else {
+          c->AppendRange(*MakeDefault(), 0, 1);
+        }
+      } else {
+        c->AppendValue(values_[g]);
+      }
+    }
+    return c;
+  }
+
+ private:
+  ColumnPtr MakeDefault() const {
+    auto d = std::make_shared<Column>(result_);
+    if (result_->Base().id() == TypeId::kString) d->AppendString("");
+    else if (result_->Base().IsFloat()) d->AppendFloat(0);
+    else d->AppendInt(0);
+    return d;
+  }
+  template <typename F>
+  void Offer(uint32_t g, F&& get) {
+    if (!set_[g]) {
+      values_[g] = get();
+      set_[g] = 1;
+      return;
+    }
+    if (kind_ == Kind::kAny) return;
+    Value v = get();
+    int c = CompareValues(v, values_[g]);
+    if (kind_ == Kind::kAnyLast || (kind_ == Kind::kMin && c < 0) || (kind_ == Kind::kMax && c > 0)) values_[g] = std::move(v);
+  }
+  Kind kind_;
+  bool has_if_;
+  DataTypePtr result_;
+  std::vector<Value> values_;
+  std::vector<uint8_t> set_;
+};
+
+// uniqExact: exact distinct count; fixed-width values by their bits, strings by content.
+class UniqExactState final : public AggregateState {
+ public:
+  explicit UniqExactState(bool has_if) : has_if_(has_if) {}
+  void Resize(size_t g) override { sets_.resize(g); }
+  void Update(const uint32_t* groups, size_t rows, const std::vector<Datum>& args) override {
+    RowFilter f = MakeFilter(args, has_if_, true);
+    const Datum& v = args[0];
+    const Column& c = *v.column;
+    const bool fixed = c.layout().kind == ColumnLayout::Kind::kFixed;
+    for (size_t i = 0; i < rows; ++i) {
+      if (!f.Passes(v.is_const ? 0 : i)) continue;
+      size_t r = v.RowIndex(i);
+      if (fixed) {
+        uint64_t bits = 0;
+        std::memcpy(&bits, c.data.data() + r * c.layout().width, c.layout().width);
+        sets_[groups[i]].fixed.insert(bits);
+      } else {
+        sets_[groups[i]].strings.emplace(c.StringAt(r));
+      }
+    }
+  }
+  void Merge(const AggregateState& other, const std::vector<uint32_t>& remap) override {
+    const auto& o = static_cast<const UniqExactState&>(other);
+    for (size_t g = 0; g < o.sets_.size(); ++g) {
+      auto& dst = sets_[remap[g]];
+      dst.fixed.insert(o.sets_[g].fixed.begin(), o.sets_[g].fixed.end());
+      dst.strings.insert(o.sets_[g].strings.begin(), o.sets_[g].strings.end());
+    }
+  }
+  ColumnPtr Finalize(size_t groups) const override {
+    auto c = std::make_shared<Column>(DataType::Make(TypeId::kUInt64));
+    for (size_t g = 0; g < groups; ++g) c->AppendUInt(sets_[g].fixed.size() + sets_[g].strings.size());
+    return c;
+  }
+
+ private:
+  struct Sets {
+    absl::flat_hash_set<uint64_t> fixed;
+    absl::flat_hash_set<std::string> strings;
+  };
+  bool has_if_;
+  std::vector<Sets> sets_;
+};
+
+const char* const kBaseNames[] = {"count", "sum", "avg", "min", "max", "any", "anyLast", "uniqExact"};
+
+bool SplitIf(std::string_view name, std::string* base) {
+  for (const char* b : kBaseNames) {
+    if (name == b) {
+      *base = b;
+      return false;
+    }
+    if (name == std::string(b) + "If") {
+      *base = b;
+      return true;
+    }
+  }
+  base->clear();
+  return false;
+}
+
+}  // namespace
+
+bool IsAggregateName(std::string_view name) {
+  std::string base;
+  SplitIf(name, &base);
+  return !base.empty();
+}
+
+Result<AggregateCall> BindAggregate(const std::string& name, std::vector<BoundExprPtr> args, bool distinct,
+                                    const std::vector<Value>& params) {
+  std::string base;
+  const bool has_if = SplitIf(name, &base);
+  if (base.empty()) return AURORA_ERROR(kNotFound, "'{}' is not an aggregate function", name);
+  if (!params.empty()) return AURORA_ERROR(kInvalidArgument, "{} takes no parameters", name);
+  std::vector<DataTypePtr> types;
+  for (const auto& a : args) types.push_back(a->type);
+  auto signature = [&] { return function::Signature(name, types); };
+  if (has_if) {
+    if (args.empty() || !(args.back()->type->Base().IsInteger() || args.back()->type->Base().id() == TypeId::kBool))
+      return AURORA_ERROR(kInvalidArgument, "no function {}: the last argument of {} is a condition", signature(), name);
+  }
+  const size_t value_args = args.size() - (has_if ? 1 : 0);
+  if (distinct) {
+    if (base != "count" || value_args != 1)
+      return AURORA_ERROR(kNotSupported, "DISTINCT is supported in count(DISTINCT x) only");
+    base = "uniqExact";
+  }
+  AggregateCall call;
+  call.name = name;
+  call.args = std::move(args);
+  if (base == "count") {
+    if (value_args > 1) return AURORA_ERROR(kInvalidArgument, "{} takes at most 1 argument", name);
+    bool has_value = value_args == 1;
+    call.result_type = DataType::Make(TypeId::kUInt64);
+    call.make = [has_value, has_if] { return std::make_unique<CountState>(has_value, has_if); };
+    return call;
+  }
+  if (value_args != 1)
+    return AURORA_ERROR(kInvalidArgument, "{} takes {} argument{}, got {}", name, has_if ? 2 : 1, has_if ? "s" : "", types.size());
+  const DataTypePtr& arg = types[0];
+  const DataType& b = arg->Base();
+  if (base == "sum" || base == "avg") {
+    if (!(b.IsInteger() || b.IsFloat() || b.id() == TypeId::kBool))
+      return AURORA_ERROR(kInvalidArgument, "no function {}: {} takes a number", signature(), name);
+    bool avg = base == "avg";
+    if (avg || b.IsFloat()) {
+      call.result_type = DataType::Make(TypeId::kFloat64);
+      if (!avg && arg->IsNullable()) call.result_type = DataType::Nullable(call.result_type);
+      DataTypePtr rt = call.result_type;
+      call.make = [avg, has_if, rt] { return std::make_unique<SumState<double>>(avg, has_if, rt); };
+    } else if (b.IsSignedInteger()) {
+      call.result_type = DataType::Make(TypeId::kInt64);
+      if (arg->IsNullable()) call.result_type = DataType::Nullable(call.result_type);
+      DataTypePtr rt = call.result_type;
+      call.make = [has_if, rt] { return std::make_unique<SumState<int64_t>>(false, has_if, rt); };
+    } else {
+      call.result_type = DataType::Make(TypeId::kUInt64);
+      if (arg->IsNullable()) call.result_type = DataType::Nullable(call.result_type);
+      DataTypePtr rt = call.result_type;
+      call.make = [has_if, rt] { return std::make_unique<SumState<uint64_t>>(false, has_if, rt); };
+    }
+    return call;
+  }
+  if (base == "uniqExact") {
+    call.result_type = DataType::Make(TypeId::kUInt64);
+    call.make = [has_if] { return std::make_unique<UniqExactState>(has_if); };
+    return call;
+  }
+  // min, max, any, anyLast: the argument's type (a LowCardinality result is plain String).
+  DataTypePtr rt = arg->IsLowCardinality() ? (arg->IsNullable() ? DataType::Nullable(DataType::Make(TypeId::kString))
+                                                                : DataType::Make(TypeId::kString))
+                                           : arg;
+  ExtremeState::Kind kind = base == "min"   ? ExtremeState::Kind::kMin
+                            : base == "max" ? ExtremeState::Kind::kMax
+                            : base == "any" ? ExtremeState::Kind::kAny
+                                            : ExtremeState::Kind::kAnyLast;
+  call.result_type = rt;
+  call.make = [kind, has_if, rt] { return std::make_unique<ExtremeState>(kind, has_if, rt); };
+  return call;
+}
+
+GroupTable::GroupTable(std::vector<DataTypePtr> key_types) : key_types_(std::move(key_types)) {
+  fixed_single_ = key_types_.size() == 1 && key_types_[0]->Layout().kind == ColumnLayout::Kind::kFixed &&
+                  !key_types_[0]->IsNullable();
+  for (const auto& t : key_types_) {
+    auto c = std::make_shared<Column>(t);
+    key_columns_.push_back(c);
+  }
+}
+
+void GroupTable::Encode(const std::vector<Datum>& keys, size_t row, std::string* out) const {
+  out->clear();
+  for (const auto& k : keys) {
+    const Column& c = *k.column;
+    size_t r = k.RowIndex(row);
+    if (c.IsNull(r)) {
+      out->push_back('\0');
+      continue;
+    }
+    out->push_back('\1');
+    if (c.layout().kind == ColumnLayout::Kind::kFixed) {
+      out->append(reinterpret_cast<const char*>(c.data.data() + r * c.layout().width), c.layout().width);
+    } else {
+      std::string_view s = c.StringAt(r);
+      uint32_t len = static_cast<uint32_t>(s.size());
+      out->append(reinterpret_cast<const char*>(&len), 4);
+      out->append(s);
+    }
+  }
+}
+
+uint32_t GroupTable::AddGroup(const std::vector<Datum>& keys, size_t row, std::string encoded) {
+  uint32_t g = static_cast<uint32_t>(num_groups_++);
+  for (size_t k = 0; k < keys.size(); ++k) key_columns_[k]->AppendRange(*keys[k].column, keys[k].RowIndex(row), 1);
+  if (!fixed_single_) encoded_.push_back(std::move(encoded));
+  return g;
+}
+
+void GroupTable::Map(const std::vector<Datum>& keys, size_t rows, std::vector<uint32_t>* groups) {
+  groups->resize(rows);
+  if (keys.empty()) {
+    if (num_groups_ == 0) {
+      num_groups_ = 1;
+      encoded_.emplace_back();
+    }
+    std::fill(groups->begin(), groups->end(), 0);
+    return;
+  }
+  if (fixed_single_) {
+    const Column& c = *keys[0].column;
+    const size_t w = c.layout().width;
+    for (size_t i = 0; i < rows; ++i) {
+      uint64_t bits = 0;
+      std::memcpy(&bits, c.data.data() + keys[0].RowIndex(i) * w, w);
+      auto [it, inserted] = fixed_map_.try_emplace(bits, static_cast<uint32_t>(num_groups_));
+      if (inserted) {
+        AddGroup(keys, i, {});
+        fixed_keys_.push_back(bits);
+      }
+      (*groups)[i] = it->second;
+    }
+    return;
+  }
+  std::string buf;
+  const bool single_dict = keys.size() == 1 && keys[0].column->layout().kind == ColumnLayout::Kind::kDictionary &&
+                           !keys[0].is_const;
+  if (single_dict) {
+    // Map dictionary codes once per dictionary, rows by code.
+    const Column& c = *keys[0].column;
+    if (cached_dict_ != c.dictionary()) {
+      cached_dict_ = c.dictionary();
+      code_to_group_.assign(cached_dict_->size(), UINT32_MAX);
+    }
+    const uint32_t* codes = c.Codes();
+    for (size_t i = 0; i < rows; ++i) {
+      if (c.IsNull(i)) {
+        Encode(keys, i, &buf);
+        auto [it, inserted] = bytes_map_.try_emplace(buf, static_cast<uint32_t>(num_groups_));
+        if (inserted) AddGroup(keys, i, buf);
+        (*groups)[i] = it->second;
+        continue;
+      }
+      uint32_t& g = code_to_group_[codes[i]];
+      if (g == UINT32_MAX) {
+        Encode(keys, i, &buf);
+        auto [it, inserted] = bytes_map_.try_emplace(buf, static_cast<uint32_t>(num_groups_));
+        if (inserted) AddGroup(keys, i, buf);
+        g = it->second;
+      }
+      (*groups)[i] = g;
+    }
+    return;
+  }
+  for (size_t i = 0; i < rows; ++i) {
+    Encode(keys, i, &buf);
+    auto [it, inserted] = bytes_map_.try_emplace(buf, static_cast<uint32_t>(num_groups_));
+    if (inserted) AddGroup(keys, i, buf);
+    (*groups)[i] = it->second;
+  }
+}
+
+void GroupTable::MergeInto(const GroupTable& other, std::vector<uint32_t>* remap) {
+  remap->resize(other.num_groups_);
+  std::vector<Datum> keys;
+  for (const auto& c : other.key_columns_) keys.push_back({c, false});
+  for (size_t g = 0; g < other.num_groups_; ++g) {
+    if (key_types_.empty()) {
+      if (num_groups_ == 0) {
+        num_groups_ = 1;
+        encoded_.emplace_back();
+      }
+      (*remap)[g] = 0;
+    } else if (fixed_single_) {
+      auto [it, inserted] = fixed_map_.try_emplace(other.fixed_keys_[g], static_cast<uint32_t>(num_groups_));
+      if (inserted) {
+        AddGroup(keys, g, {});
+        fixed_keys_.push_back(other.fixed_keys_[g]);
+      }
+      (*remap)[g] = it->second;
+    } else {
+      auto [it, inserted] = bytes_map_.try_emplace(other.encoded_[g], static_cast<uint32_t>(num_groups_));
+      if (inserted) AddGroup(keys, g, other.encoded_[g]);
+      (*remap)[g] = it->second;
+    }
+  }
+}
+
+std::vector<ColumnPtr> GroupTable::KeyColumns() const { return key_columns_; }
+
+}  // namespace aurora::exec

@@ -1,0 +1,77 @@
+// Aggregate functions and grouping.
+//
+// An AggregateState holds one function's state for every group of one worker thread; Update folds a
+// chunk's rows in by group id, Merge folds another worker's states in (through a group id remap), and
+// Finalize produces the result column. Functions: count, sum, avg, min, max, any, anyLast, uniqExact,
+// each with the -If combinator (countIf(cond), sumIf(x, cond), ...); count(DISTINCT x) is uniqExact(x).
+// NULL arguments are skipped, as in ClickHouse; count() counts rows.
+//
+// GroupTable maps the group-by keys of each row to a dense group id. Keys of one fixed-width column use
+// an integer hash map, one LowCardinality column is mapped by dictionary code, anything else is encoded
+// into bytes. Each worker owns one; MergeInto combines them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "exec/expression.h"
+
+namespace aurora::exec {
+
+class AggregateState {
+ public:
+  virtual ~AggregateState() = default;
+  virtual void Resize(size_t groups) = 0;
+  // args: the evaluated arguments (the -If condition last); rows with groups[i].
+  virtual void Update(const uint32_t* groups, size_t rows, const std::vector<function::Datum>& args) = 0;
+  virtual void Merge(const AggregateState& other, const std::vector<uint32_t>& remap) = 0;
+  virtual ColumnPtr Finalize(size_t groups) const = 0;
+};
+
+struct AggregateCall {
+  std::string name;                  // as written, e.g. "countIf"
+  std::vector<BoundExprPtr> args;    // over the scan chunk (the -If condition last)
+  DataTypePtr result_type;
+  std::function<std::unique_ptr<AggregateState>()> make;
+  std::string text;                  // e.g. "sum(quantity)"
+};
+
+// Binds an aggregate by name; nullopt-like NotFound status when `name` is not an aggregate.
+// Errors name the function and its argument types: "sum takes 1 argument", "no function sum(String)".
+Result<AggregateCall> BindAggregate(const std::string& name, std::vector<BoundExprPtr> args, bool distinct,
+                                    const std::vector<Value>& params);
+bool IsAggregateName(std::string_view name);
+
+class GroupTable {
+ public:
+  explicit GroupTable(std::vector<DataTypePtr> key_types);
+
+  // Group ids of the rows of `keys` (evaluated key columns); new groups are added.
+  void Map(const std::vector<function::Datum>& keys, size_t rows, std::vector<uint32_t>* groups);
+  size_t size() const { return num_groups_; }
+  // Adds `other`'s groups to this table; remap[g] is the id here of other's group g.
+  void MergeInto(const GroupTable& other, std::vector<uint32_t>* remap);
+  // The key columns of all groups, in group id order.
+  std::vector<ColumnPtr> KeyColumns() const;
+
+ private:
+  uint32_t AddGroup(const std::vector<function::Datum>& keys, size_t row, std::string encoded);
+  void Encode(const std::vector<function::Datum>& keys, size_t row, std::string* out) const;
+
+  std::vector<DataTypePtr> key_types_;
+  bool fixed_single_ = false;  // one fixed-width non-Nullable key
+  size_t num_groups_ = 0;
+  absl::flat_hash_map<uint64_t, uint32_t> fixed_map_;
+  absl::flat_hash_map<std::string, uint32_t> bytes_map_;
+  std::vector<std::string> encoded_;       // bytes keys by group (bytes path)
+  std::vector<uint64_t> fixed_keys_;       // fixed keys by group (fixed path)
+  std::vector<ColumnPtr> key_columns_;     // key values by group
+  // Single dictionary key: code -> group for the last dictionary seen.
+  std::shared_ptr<const Column> cached_dict_;
+  std::vector<uint32_t> code_to_group_;
+};
+
+}  // namespace aurora::exec

@@ -1,0 +1,305 @@
+#include "exec/select.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <numeric>
+#include <thread>
+
+#include "common/query_error.h"
+#include "function/numeric.h"
+
+namespace aurora::exec {
+
+namespace {
+
+using function::Datum;
+
+struct Morsel {
+  bool buffer = false;
+  size_t index = 0;  // part or buffer chunk
+  uint32_t granule = 0;
+};
+
+// Rows selected by a condition column (NULL is false).
+void Selection(const Datum& mask, size_t rows, std::vector<uint32_t>* sel) {
+  sel->clear();
+  const Column& c = *mask.column;
+  function::DispatchFixed(c.layout().value_id, [&](auto tag) {
+    using T = decltype(tag);
+    const T* v = c.Data<T>();
+    if (mask.is_const) {
+      if (v[0] != T{0} && !c.IsNull(0))
+        for (uint32_t i = 0; i < rows; ++i) sel->push_back(i);
+      return;
+    }
+    const bool nulls = !c.nulls.empty();
+    for (uint32_t i = 0; i < rows; ++i)
+      if (v[i] != T{0} && !(nulls && c.nulls[i])) sel->push_back(i);
+  });
+}
+
+Chunk Gather(const Chunk& chunk, const std::vector<uint32_t>& sel) {
+  Chunk out;
+  out.names = chunk.names;
+  out.num_rows = sel.size();
+  for (const auto& col : chunk.columns) {
+    auto c = std::make_shared<Column>(col->type());
+    if (col->layout().kind == ColumnLayout::Kind::kDictionary) c->SetDictionary(col->dictionary());
+    c->AppendGather(*col, sel.data(), sel.size());
+    out.columns.push_back(std::move(c));
+  }
+  return out;
+}
+
+// Rows (materialized output + sort key columns) collected by one worker or the final stage.
+struct RowSet {
+  std::vector<ColumnPtr> columns;  // outputs, then sort keys
+  size_t rows = 0;
+};
+
+void AppendRows(RowSet* set, const std::vector<ColumnPtr>& cols, size_t rows) {
+  if (set->columns.empty()) {
+    for (const auto& c : cols) {
+      auto n = std::make_shared<Column>(c->type());
+      set->columns.push_back(n);
+    }
+  }
+  for (size_t i = 0; i < cols.size(); ++i) set->columns[i]->AppendRange(*cols[i], 0, rows);
+  set->rows += rows;
+}
+
+std::vector<uint32_t> SortPermutation(const RowSet& set, size_t first_key, const std::vector<SortKey>& keys) {
+  std::vector<uint32_t> perm(set.rows);
+  std::iota(perm.begin(), perm.end(), 0u);
+  if (keys.empty()) return perm;
+  std::stable_sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) {
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const Column& c = *set.columns[first_key + k];
+      bool na = c.IsNull(a), nb = c.IsNull(b);
+      if (na || nb) {
+        if (na == nb) continue;
+        return keys[k].nulls_first ? na : nb;
+      }
+      int cmp = c.CompareAt(a, c, b);
+      if (cmp != 0) return keys[k].descending ? cmp > 0 : cmp < 0;
+    }
+    return false;
+  });
+  return perm;
+}
+
+// Keeps only the first `keep` rows of `set` in key order.
+void TopN(RowSet* set, size_t first_key, const std::vector<SortKey>& keys, size_t keep) {
+  if (set->rows <= keep) return;
+  std::vector<uint32_t> perm = SortPermutation(*set, first_key, keys);
+  perm.resize(keep);
+  for (auto& c : set->columns) {
+    auto n = std::make_shared<Column>(c->type());
+    if (c->layout().kind == ColumnLayout::Kind::kDictionary) n->SetDictionary(c->dictionary());
+    n->AppendGather(*c, perm.data(), perm.size());
+    c = n;
+  }
+  set->rows = keep;
+}
+
+// Evaluates outputs and sort keys over a stage-2 chunk, after HAVING.
+std::vector<ColumnPtr> Project(const SelectPlan& plan, const Chunk& chunk, const function::FunctionContext& ctx,
+                               size_t* rows_out) {
+  const Chunk* in = &chunk;
+  Chunk filtered;
+  if (plan.having) {
+    filtered = FilterChunk(chunk, Evaluate(*plan.having, chunk, ctx));
+    in = &filtered;
+  }
+  std::vector<ColumnPtr> cols;
+  for (const auto& e : plan.outputs) cols.push_back(Materialize(Evaluate(*e, *in, ctx), in->num_rows));
+  for (const auto& k : plan.order_by) cols.push_back(Materialize(Evaluate(*k.expr, *in, ctx), in->num_rows));
+  *rows_out = in->num_rows;
+  return cols;
+}
+
+}  // namespace
+
+Chunk FilterChunk(const Chunk& chunk, const Datum& mask) {
+  std::vector<uint32_t> sel;
+  Selection(mask, chunk.num_rows, &sel);
+  if (sel.size() == chunk.num_rows) return chunk;
+  return Gather(chunk, sel);
+}
+
+Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& options) {
+  ResultSet result;
+  result.names = plan.output_names;
+  for (const auto& e : plan.outputs) result.types.push_back(e->type);
+  const function::FunctionContext& ctx = options.ctx;
+
+  // Morsels.
+  std::vector<Morsel> morsels;
+  if (plan.snapshot) {
+    result.stats.scan = plan.snapshot->Plan(plan.pushdown);
+    for (const auto& r : result.stats.scan.ranges)
+      for (uint32_t g = r.begin; g < r.end; ++g) morsels.push_back({false, r.part, g});
+    for (size_t b = 0; b < plan.snapshot->buffer().size(); ++b) morsels.push_back({true, b, 0});
+  } else {
+    morsels.push_back({true, 0, 0});
+  }
+  const size_t limit_keep = plan.limit && !plan.aggregate && !plan.distinct ? *plan.limit + plan.offset : SIZE_MAX;
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, morsels.size())));
+
+  struct Worker {
+    std::unique_ptr<GroupTable> groups;
+    std::vector<std::unique_ptr<AggregateState>> states;
+    RowSet rows;
+    uint64_t rows_read = 0, bytes_read = 0;
+    Status error;
+  };
+  std::vector<Worker> workers(threads);
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::vector<DataTypePtr> key_types;
+  for (const auto& k : plan.group_keys) key_types.push_back(k->type);
+
+  auto work = [&](Worker& w) {
+    try {
+      if (plan.aggregate) {
+        w.groups = std::make_unique<GroupTable>(key_types);
+        for (const auto& a : plan.aggregates) w.states.push_back(a.make());
+      }
+      std::vector<uint32_t> group_ids;
+      while (!failed) {
+        size_t m = next++;
+        if (m >= morsels.size()) break;
+        const Morsel& mo = morsels[m];
+        Chunk chunk;
+        if (!plan.snapshot) {
+          chunk.num_rows = 1;
+        } else if (mo.buffer) {
+          chunk = plan.snapshot->ProjectBuffer(mo.index, plan.scan_columns);
+        } else {
+          auto c = plan.snapshot->ReadGranule(mo.index, mo.granule, plan.scan_columns);
+          if (!c.ok()) {
+            w.error = c.status();
+            failed = true;
+            return;
+          }
+          chunk = std::move(*c);
+        }
+        w.rows_read += chunk.num_rows;
+        w.bytes_read += chunk.ByteSize();
+        if (plan.where) chunk = FilterChunk(chunk, Evaluate(*plan.where, chunk, ctx));
+        if (chunk.num_rows == 0) continue;
+        if (plan.aggregate) {
+          std::vector<Datum> keys;
+          for (const auto& k : plan.group_keys) keys.push_back(Evaluate(*k, chunk, ctx));
+          w.groups->Map(keys, chunk.num_rows, &group_ids);
+          for (size_t a = 0; a < plan.aggregates.size(); ++a) {
+            std::vector<Datum> args;
+            for (const auto& e : plan.aggregates[a].args) args.push_back(Evaluate(*e, chunk, ctx));
+            w.states[a]->Resize(w.groups->size());
+            w.states[a]->Update(group_ids.data(), chunk.num_rows, args);
+          }
+        } else {
+          size_t n = 0;
+          std::vector<ColumnPtr> cols = Project(plan, chunk, ctx, &n);
+          AppendRows(&w.rows, cols, n);
+          if (limit_keep != SIZE_MAX && w.rows.rows > 4 * limit_keep + 65536)
+            TopN(&w.rows, plan.outputs.size(), plan.order_by, limit_keep);
+        }
+      }
+    } catch (const QueryError& e) {
+      w.error = Status(e.code, e.message);
+      failed = true;
+    }
+  };
+  if (threads == 1) {
+    work(workers[0]);
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back([&, t] { work(workers[t]); });
+    for (auto& th : pool) th.join();
+  }
+  for (auto& w : workers) {
+    if (!w.error.ok()) return w.error;
+    result.stats.rows_read += w.rows_read;
+    result.stats.bytes_read += w.bytes_read;
+  }
+
+  try {
+    RowSet final_rows;
+    if (plan.aggregate) {
+      // Merge the workers' groups and states into the first worker's.
+      Worker& head = workers[0];
+      if (!head.groups) {
+        head.groups = std::make_unique<GroupTable>(key_types);
+        for (const auto& a : plan.aggregates) head.states.push_back(a.make());
+      }
+      std::vector<uint32_t> remap;
+      for (size_t t = 1; t < workers.size(); ++t) {
+        if (!workers[t].groups) continue;
+        head.groups->MergeInto(*workers[t].groups, &remap);
+        for (size_t a = 0; a < plan.aggregates.size(); ++a) {
+          head.states[a]->Resize(head.groups->size());
+          workers[t].states[a]->Resize(workers[t].groups->size());
+          head.states[a]->Merge(*workers[t].states[a], remap);
+        }
+      }
+      // No GROUP BY: one row even for no input (count() = 0).
+      if (plan.group_keys.empty() && head.groups->size() == 0) {
+        std::vector<uint32_t> ids;
+        head.groups->Map({}, 0, &ids);
+      }
+      size_t groups = head.groups->size();
+      Chunk stage2;
+      stage2.num_rows = groups;
+      for (auto& c : head.groups->KeyColumns()) stage2.columns.push_back(c);
+      for (size_t a = 0; a < plan.aggregates.size(); ++a) {
+        head.states[a]->Resize(groups);
+        stage2.columns.push_back(head.states[a]->Finalize(groups));
+      }
+      stage2.names.resize(stage2.columns.size());
+      size_t n = 0;
+      std::vector<ColumnPtr> cols = Project(plan, stage2, ctx, &n);
+      AppendRows(&final_rows, cols, n);
+    } else {
+      for (auto& w : workers)
+        if (w.rows.rows > 0) AppendRows(&final_rows, w.rows.columns, w.rows.rows);
+    }
+
+    std::vector<uint32_t> perm;
+    if (final_rows.rows > 0) perm = SortPermutation(final_rows, plan.outputs.size(), plan.order_by);
+    if (plan.distinct) {
+      // Keep the first row of each distinct output tuple, in order.
+      absl::flat_hash_map<std::string, bool> seen;
+      std::vector<uint32_t> kept;
+      std::string key;
+      for (uint32_t r : perm) {
+        key.clear();
+        for (size_t c = 0; c < plan.outputs.size(); ++c) {
+          Value v = final_rows.columns[c]->ValueAt(r);
+          key += ValueToString(v);
+          key += IsNull(v) ? '\2' : '\1';
+        }
+        if (seen.emplace(key, true).second) kept.push_back(r);
+      }
+      perm = std::move(kept);
+    }
+    size_t begin = std::min<size_t>(plan.offset, perm.size());
+    size_t end = plan.limit ? std::min<size_t>(perm.size(), begin + *plan.limit) : perm.size();
+    Chunk out;
+    out.names = plan.output_names;
+    out.num_rows = end - begin;
+    for (size_t c = 0; c < plan.outputs.size(); ++c) {
+      auto col = std::make_shared<Column>(plan.outputs[c]->type);
+      if (final_rows.rows > 0) col->AppendGather(*final_rows.columns[c], perm.data() + begin, end - begin);
+      out.columns.push_back(std::move(col));
+    }
+    result.chunks.push_back(std::move(out));
+  } catch (const QueryError& e) {
+    return Status(e.code, e.message);
+  }
+  return result;
+}
+
+}  // namespace aurora::exec
