@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadEvents } from './duckdb_lib.mjs';
 
 const log = (msg) => process.stderr.write(`duckdb.mjs: ${msg}\n`);
 const fail = (msg) => {
@@ -41,16 +42,6 @@ if (keep) {
   dbFile = path.join(tmpDir, 'events.duckdb');
 }
 
-const sqlString = (s) => `'${s.replaceAll("'", "''")}'`;
-
-// Same columns as the ClickHouse table; the strings are VARCHAR (DuckDB picks
-// dictionary compression by itself), timestamp keeps its milliseconds.
-const COLUMNS = `{
-  timestamp: 'TIMESTAMP', product_id: 'UINTEGER', price: 'DOUBLE', quantity: 'UTINYINT',
-  user_id: 'UINTEGER', action_type: 'VARCHAR', session_id: 'VARCHAR', region: 'VARCHAR',
-  user_type: 'VARCHAR', category: 'VARCHAR', brand: 'VARCHAR', device_type: 'VARCHAR'
-}`;
-
 function cleanup() {
   if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
 }
@@ -70,9 +61,7 @@ async function main() {
 
     log(`loading ${input}`);
     const [loadSeconds] = await timed(async () => {
-      await conn.run(`CREATE TABLE events AS SELECT * FROM read_json(${sqlString(input)},
-        format = 'newline_delimited', columns = ${COLUMNS})`);
-      await conn.run('CHECKPOINT');
+      await loadEvents(conn, input);
     });
 
     const rows = Number((await conn.runAndReadAll('SELECT count(*) FROM events')).getRows()[0][0]);

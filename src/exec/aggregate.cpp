@@ -346,14 +346,31 @@ Result<AggregateCall> BindAggregate(const std::string& name, std::vector<BoundEx
 GroupTable::GroupTable(std::vector<DataTypePtr> key_types) : key_types_(std::move(key_types)) {
   fixed_single_ = key_types_.size() == 1 && key_types_[0]->Layout().kind == ColumnLayout::Kind::kFixed &&
                   !key_types_[0]->IsNullable();
+  raw_string_ = key_types_.size() == 1 && key_types_[0]->Base().id() == TypeId::kString && !key_types_[0]->IsNullable();
   for (const auto& t : key_types_) {
     auto c = std::make_shared<Column>(t);
     key_columns_.push_back(c);
   }
 }
 
+std::string_view GroupTable::Store(std::string_view bytes) {
+  if (arena_used_ + bytes.size() > arena_size_) {
+    arena_size_ = std::max<size_t>(64 << 10, bytes.size());
+    arena_.push_back(std::make_unique<char[]>(arena_size_));
+    arena_used_ = 0;
+  }
+  char* p = arena_.back().get() + arena_used_;
+  if (!bytes.empty()) std::memcpy(p, bytes.data(), bytes.size());
+  arena_used_ += bytes.size();
+  return std::string_view(p, bytes.size());
+}
+
 void GroupTable::Encode(const std::vector<Datum>& keys, size_t row, std::string* out) const {
   out->clear();
+  if (raw_string_) {
+    out->append(keys[0].column->StringAt(keys[0].RowIndex(row)));
+    return;
+  }
   for (const auto& k : keys) {
     const Column& c = *k.column;
     size_t r = k.RowIndex(row);
@@ -373,10 +390,10 @@ void GroupTable::Encode(const std::vector<Datum>& keys, size_t row, std::string*
   }
 }
 
-uint32_t GroupTable::AddGroup(const std::vector<Datum>& keys, size_t row, std::string encoded) {
+uint32_t GroupTable::AddGroup(const std::vector<Datum>& keys, size_t row, std::string_view encoded) {
   uint32_t g = static_cast<uint32_t>(num_groups_++);
   for (size_t k = 0; k < keys.size(); ++k) key_columns_[k]->AppendRange(*keys[k].column, keys[k].RowIndex(row), 1);
-  if (!fixed_single_) encoded_.push_back(std::move(encoded));
+  if (!fixed_single_) encoded_.push_back(encoded);
   return g;
 }
 
@@ -418,29 +435,40 @@ void GroupTable::Map(const std::vector<Datum>& keys, size_t rows, std::vector<ui
     const uint32_t* codes = c.Codes();
     for (size_t i = 0; i < rows; ++i) {
       if (c.IsNull(i)) {
-        Encode(keys, i, &buf);
-        auto [it, inserted] = bytes_map_.try_emplace(buf, static_cast<uint32_t>(num_groups_));
-        if (inserted) AddGroup(keys, i, buf);
-        (*groups)[i] = it->second;
+        (*groups)[i] = Lookup(keys, i, &buf);
         continue;
       }
       uint32_t& g = code_to_group_[codes[i]];
-      if (g == UINT32_MAX) {
-        Encode(keys, i, &buf);
-        auto [it, inserted] = bytes_map_.try_emplace(buf, static_cast<uint32_t>(num_groups_));
-        if (inserted) AddGroup(keys, i, buf);
-        g = it->second;
-      }
+      if (g == UINT32_MAX) g = Lookup(keys, i, &buf);
       (*groups)[i] = g;
     }
     return;
   }
-  for (size_t i = 0; i < rows; ++i) {
-    Encode(keys, i, &buf);
-    auto [it, inserted] = bytes_map_.try_emplace(buf, static_cast<uint32_t>(num_groups_));
-    if (inserted) AddGroup(keys, i, buf);
-    (*groups)[i] = it->second;
+  if (raw_string_) {
+    // The row's bytes are the key: no encoding buffer.
+    const Column& c = *keys[0].column;
+    for (size_t i = 0; i < rows; ++i) {
+      std::string_view k = c.StringAt(keys[0].RowIndex(i));
+      auto it = bytes_map_.find(k);
+      if (it == bytes_map_.end()) {
+        std::string_view stored = Store(k);
+        it = bytes_map_.emplace(stored, static_cast<uint32_t>(num_groups_)).first;
+        AddGroup(keys, i, stored);
+      }
+      (*groups)[i] = it->second;
+    }
+    return;
   }
+  for (size_t i = 0; i < rows; ++i) (*groups)[i] = Lookup(keys, i, &buf);
+}
+
+uint32_t GroupTable::Lookup(const std::vector<Datum>& keys, size_t row, std::string* buf) {
+  Encode(keys, row, buf);
+  auto it = bytes_map_.find(std::string_view(*buf));
+  if (it != bytes_map_.end()) return it->second;
+  std::string_view stored = Store(*buf);
+  bytes_map_.emplace(stored, static_cast<uint32_t>(num_groups_));
+  return AddGroup(keys, row, stored);
 }
 
 void GroupTable::MergeInto(const GroupTable& other, std::vector<uint32_t>* remap) {
@@ -462,8 +490,12 @@ void GroupTable::MergeInto(const GroupTable& other, std::vector<uint32_t>* remap
       }
       (*remap)[g] = it->second;
     } else {
-      auto [it, inserted] = bytes_map_.try_emplace(other.encoded_[g], static_cast<uint32_t>(num_groups_));
-      if (inserted) AddGroup(keys, g, other.encoded_[g]);
+      auto it = bytes_map_.find(other.encoded_[g]);
+      if (it == bytes_map_.end()) {
+        std::string_view stored = Store(other.encoded_[g]);
+        it = bytes_map_.emplace(stored, static_cast<uint32_t>(num_groups_)).first;
+        AddGroup(keys, g, stored);
+      }
       (*remap)[g] = it->second;
     }
   }

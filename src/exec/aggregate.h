@@ -58,15 +58,23 @@ class GroupTable {
   std::vector<ColumnPtr> KeyColumns() const;
 
  private:
-  uint32_t AddGroup(const std::vector<function::Datum>& keys, size_t row, std::string encoded);
+  uint32_t AddGroup(const std::vector<function::Datum>& keys, size_t row, std::string_view encoded);
   void Encode(const std::vector<function::Datum>& keys, size_t row, std::string* out) const;
+  // The group of row `row` by its encoded key, adding it when new.
+  uint32_t Lookup(const std::vector<function::Datum>& keys, size_t row, std::string* buf);
 
   std::vector<DataTypePtr> key_types_;
   bool fixed_single_ = false;  // one fixed-width non-Nullable key
   size_t num_groups_ = 0;
+  // Stable storage for encoded keys: the bytes map and encoded_ point into it.
+  std::string_view Store(std::string_view bytes);
+
   absl::flat_hash_map<uint64_t, uint32_t> fixed_map_;
-  absl::flat_hash_map<std::string, uint32_t> bytes_map_;
-  std::vector<std::string> encoded_;       // bytes keys by group (bytes path)
+  absl::flat_hash_map<std::string_view, uint32_t> bytes_map_;
+  std::vector<std::string_view> encoded_;  // bytes keys by group (bytes path)
+  std::vector<std::unique_ptr<char[]>> arena_;
+  size_t arena_used_ = 0, arena_size_ = 0;
+  bool raw_string_ = false;  // one non-Nullable String key: its bytes are the key
   std::vector<uint64_t> fixed_keys_;       // fixed keys by group (fixed path)
   std::vector<ColumnPtr> key_columns_;     // key values by group
   // Single dictionary key: code -> group for the last dictionary seen.

@@ -69,11 +69,14 @@ void AppendRows(RowSet* set, const std::vector<ColumnPtr>& cols, size_t rows) {
   set->rows += rows;
 }
 
-std::vector<uint32_t> SortPermutation(const RowSet& set, size_t first_key, const std::vector<SortKey>& keys) {
+// The order of `set`'s rows by `keys` (ties keep their input order); with `keep`, only the first
+// `keep` positions are sorted.
+std::vector<uint32_t> SortPermutation(const RowSet& set, size_t first_key, const std::vector<SortKey>& keys,
+                                      size_t keep = SIZE_MAX) {
   std::vector<uint32_t> perm(set.rows);
   std::iota(perm.begin(), perm.end(), 0u);
   if (keys.empty()) return perm;
-  std::stable_sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) {
+  auto less = [&](uint32_t a, uint32_t b) {
     for (size_t k = 0; k < keys.size(); ++k) {
       const Column& c = *set.columns[first_key + k];
       bool na = c.IsNull(a), nb = c.IsNull(b);
@@ -84,15 +87,21 @@ std::vector<uint32_t> SortPermutation(const RowSet& set, size_t first_key, const
       int cmp = c.CompareAt(a, c, b);
       if (cmp != 0) return keys[k].descending ? cmp > 0 : cmp < 0;
     }
-    return false;
-  });
+    return a < b;  // stable: equal keys keep their input order
+  };
+  if (keep < perm.size() / 2) {
+    std::partial_sort(perm.begin(), perm.begin() + keep, perm.end(), less);
+    perm.resize(keep);
+  } else {
+    std::sort(perm.begin(), perm.end(), less);
+  }
   return perm;
 }
 
 // Keeps only the first `keep` rows of `set` in key order.
 void TopN(RowSet* set, size_t first_key, const std::vector<SortKey>& keys, size_t keep) {
   if (set->rows <= keep) return;
-  std::vector<uint32_t> perm = SortPermutation(*set, first_key, keys);
+  std::vector<uint32_t> perm = SortPermutation(*set, first_key, keys, keep);
   perm.resize(keep);
   for (auto& c : set->columns) {
     auto n = std::make_shared<Column>(c->type());
@@ -160,6 +169,17 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
   std::atomic<bool> failed{false};
   std::vector<DataTypePtr> key_types;
   for (const auto& k : plan.group_keys) key_types.push_back(k->type);
+  // Scan columns the WHERE clause reads, and the rest.
+  std::vector<size_t> where_columns, other_columns;
+  {
+    std::vector<bool> used(plan.scan_columns.size(), false);
+    std::function<void(const BoundExpr&)> mark = [&](const BoundExpr& e) {
+      if (e.kind == BoundExpr::Kind::kInput) used[e.input] = true;
+      for (const auto& a : e.args) mark(*a);
+    };
+    if (plan.where) mark(*plan.where);
+    for (size_t i = 0; i < used.size(); ++i) (used[i] ? where_columns : other_columns).push_back(i);
+  }
 
   auto work = [&](Worker& w) {
     try {
@@ -175,20 +195,42 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
         Chunk chunk;
         if (!plan.snapshot) {
           chunk.num_rows = 1;
+          if (plan.where) chunk = FilterChunk(chunk, Evaluate(*plan.where, chunk, ctx));
         } else if (mo.buffer) {
           chunk = plan.snapshot->ProjectBuffer(mo.index, plan.scan_columns);
+          w.rows_read += chunk.num_rows;
+          w.bytes_read += chunk.ByteSize();
+          if (plan.where) chunk = FilterChunk(chunk, Evaluate(*plan.where, chunk, ctx));
         } else {
-          auto c = plan.snapshot->ReadGranule(mo.index, mo.granule, plan.scan_columns);
-          if (!c.ok()) {
-            w.error = c.status();
-            failed = true;
-            return;
+          // Late materialization: read the WHERE columns, filter, and read the other columns only when
+          // some row passed.
+          Chunk partial;
+          partial.names = plan.scan_columns;
+          partial.columns.resize(plan.scan_columns.size());
+          auto read = [&](const std::vector<size_t>& which) -> bool {
+            std::vector<std::string> names;
+            for (size_t i : which) names.push_back(plan.scan_columns[i]);
+            auto c = plan.snapshot->ReadGranule(mo.index, mo.granule, names);
+            if (!c.ok()) {
+              w.error = c.status();
+              failed = true;
+              return false;
+            }
+            for (size_t k = 0; k < which.size(); ++k) partial.columns[which[k]] = c->columns[k];
+            partial.num_rows = c->num_rows;
+            w.bytes_read += c->ByteSize();
+            return true;
+          };
+          if (!read(where_columns)) return;
+          w.rows_read += plan.snapshot->parts()[mo.index]->granule_rows(mo.granule);
+          std::vector<uint32_t> sel;
+          if (plan.where) {
+            Selection(Evaluate(*plan.where, partial, ctx), partial.num_rows, &sel);
+            if (sel.empty()) continue;
           }
-          chunk = std::move(*c);
+          if (!other_columns.empty() && !read(other_columns)) return;
+          chunk = (!plan.where || sel.size() == partial.num_rows) ? std::move(partial) : Gather(partial, sel);
         }
-        w.rows_read += chunk.num_rows;
-        w.bytes_read += chunk.ByteSize();
-        if (plan.where) chunk = FilterChunk(chunk, Evaluate(*plan.where, chunk, ctx));
         if (chunk.num_rows == 0) continue;
         if (plan.aggregate) {
           std::vector<Datum> keys;
@@ -268,7 +310,9 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
     }
 
     std::vector<uint32_t> perm;
-    if (final_rows.rows > 0) perm = SortPermutation(final_rows, plan.outputs.size(), plan.order_by);
+    if (final_rows.rows > 0)
+      perm = SortPermutation(final_rows, plan.outputs.size(), plan.order_by,
+                             plan.limit && !plan.distinct ? *plan.limit + plan.offset : SIZE_MAX);
     if (plan.distinct) {
       // Keep the first row of each distinct output tuple, in order.
       absl::flat_hash_map<std::string, bool> seen;
