@@ -109,7 +109,9 @@ class SumState final : public AggregateState {
   ColumnPtr Finalize(size_t groups) const override {
     auto c = std::make_shared<Column>(result_);
     for (size_t g = 0; g < groups; ++g) {
-      if (avg_) {
+      if (avg_ && result_->IsNullable() && counts_[g] == 0) {
+        c->AppendNull();  // avg of a Nullable argument with no values is NULL, of an empty set nan
+      } else if (avg_) {
         c->AppendFloat(counts_[g] ? static_cast<double>(sums_[g]) / static_cast<double>(counts_[g]) : std::nan(""));
       } else if (result_->IsNullable() && counts_[g] == 0) {
         c->AppendNull();
@@ -309,7 +311,7 @@ Result<AggregateCall> BindAggregate(const std::string& name, std::vector<BoundEx
     bool avg = base == "avg";
     if (avg || b.IsFloat()) {
       call.result_type = DataType::Make(TypeId::kFloat64);
-      if (!avg && arg->IsNullable()) call.result_type = DataType::Nullable(call.result_type);
+      if (arg->IsNullable()) call.result_type = DataType::Nullable(call.result_type);
       DataTypePtr rt = call.result_type;
       call.make = [avg, has_if, rt] { return std::make_unique<SumState<double>>(avg, has_if, rt); };
     } else if (b.IsSignedInteger()) {
