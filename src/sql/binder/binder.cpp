@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "common/query_error.h"
 #include "exec/aggregate.h"
@@ -176,18 +177,46 @@ class Binder {
     return &e;
   }
 
-  // A column reference that names an alias becomes the aliased expression.
-  const Expr* Resolve(const Expr& e) {
-    if (e.kind == ExprKind::kColumn && e.name.size() == 1) {
+  // While an alias is being expanded, a reference to the same name inside it means the table's column
+  // (SELECT a + 1 AS a): each alias is expanded at most once on any path, so aliases never recurse.
+  struct Expansion {
+    Binder* binder = nullptr;
+    std::string name;
+    ~Expansion() {
+      if (binder) binder->expanding_.erase(name);
+    }
+  };
+
+  // Marks the alias of `e` (if any) as being expanded while `guard` lives: binding `id + 1 AS id` must
+  // read the column `id` inside, whether the item is reached through its alias or directly.
+  void MarkOwnAlias(const Expr& e, Expansion* guard) {
+    if (e.alias.empty() || expanding_.count(e.alias) || guard->binder) return;
+    expanding_.insert(e.alias);
+    guard->binder = this;
+    guard->name = e.alias;
+  }
+
+  // A column reference that names an alias becomes the aliased expression (marked as being expanded
+  // for as long as `guard` lives).
+  const Expr* Resolve(const Expr& e, Expansion* guard = nullptr) {
+    if (e.kind == ExprKind::kColumn && e.name.size() == 1 && !expanding_.count(e.name[0])) {
       auto it = aliases_.find(e.name[0]);
-      if (it != aliases_.end() && it->second != &e && !(it->second->kind == ExprKind::kColumn && it->second->name == e.name))
+      if (it != aliases_.end() && it->second != &e && !(it->second->kind == ExprKind::kColumn && it->second->name == e.name)) {
+        if (guard) {
+          expanding_.insert(e.name[0]);
+          guard->binder = this;
+          guard->name = e.name[0];
+        }
         return it->second;
+      }
     }
     return &e;
   }
 
   bool HasAggregate(const Expr& e) {
-    const Expr* r = Resolve(e);
+    Expansion guard, own;
+    const Expr* r = Resolve(e, &guard);
+    MarkOwnAlias(*r, &own);
     if (r->kind == ExprKind::kFunction) {
       if (exec::IsAggregateName(r->function) || !r->params.empty()) return true;
       for (const auto& a : r->args)
@@ -271,7 +300,9 @@ class Binder {
 
   // Binds an expression over the scan chunk (no aggregates).
   BoundExprPtr BindScan(const Expr& in) {
-    const Expr& e = *Resolve(in);
+    Expansion guard, own;
+    const Expr& e = *Resolve(in, &guard);
+    MarkOwnAlias(e, &own);
     switch (e.kind) {
       case ExprKind::kLiteral: return BoundExpr::Constant(e.literal, LiteralType(e), e.ToString());
       case ExprKind::kColumn: return Column(e);
@@ -318,6 +349,8 @@ class Binder {
 
   // x IN (a, b, c) -> or(equals(x, a), ...); NOT IN -> and(notEquals(...)).
   BoundExprPtr BindIn(const Expr& e) {
+    if (e.args.size() != 2)
+      Throw(ErrorCode::kInvalidArgument, e.pos, fmt::format("{} takes 2 arguments, got {}", e.function, e.args.size()));
     const Expr& list = *e.args[1];
     if (list.kind == ExprKind::kSubquery) Throw(ErrorCode::kNotSupported, list.pos, "IN (subquery) is not supported yet");
     std::vector<const Expr*> items;
@@ -349,7 +382,9 @@ class Binder {
   // Binds an expression over the stage-2 chunk: group keys and aggregate results are its inputs.
   BoundExprPtr BindStage2(const Expr& in) {
     if (!stage2_) return BindScan(in);
-    const Expr& e = *Resolve(in);
+    Expansion guard, own;
+    const Expr& e = *Resolve(in, &guard);
+    MarkOwnAlias(e, &own);
     std::string text = e.ToString();
     for (size_t k = 0; k < key_texts_.size(); ++k)
       if (key_texts_[k] == text) return BoundExpr::Input(k, plan_->group_keys[k]->type, text);
@@ -474,6 +509,7 @@ class Binder {
   exec::SelectPlan* plan_ = nullptr;
   std::string table_alias_;
   std::map<std::string, const Expr*> aliases_;
+  std::set<std::string> expanding_;
   bool stage2_ = false;
   std::vector<std::string> key_texts_;
   std::vector<std::string> agg_texts_;

@@ -439,6 +439,11 @@ class Parser {
   }
 
   SelectPtr SelectOne() {
+    if (++select_depth_ > kMaxDepth) Fail("the query is nested too deeply");
+    struct Leave {
+      int& d;
+      ~Leave() { --d; }
+    } leave{select_depth_};
     if (AcceptOp("(")) {
       SelectPtr s = SelectWithUnion();
       ExpectOp(")");
@@ -606,6 +611,13 @@ class Parser {
   }
 
   ExprPtr Expression() {
+    // Deeply nested input would exhaust the stack: refuse it with an error instead.
+    struct Depth {
+      int& d;
+      explicit Depth(int& x) : d(++x) {}
+      ~Depth() { --d; }
+    } depth(depth_);
+    if (depth_ > kMaxDepth) Fail("the expression is nested too deeply");
     // Lambda: x -> body, (x, y) -> body
     if (Peek().kind == TokenKind::kIdentifier && IsOp("->", 1)) {
       auto l = MakeExpr(ExprKind::kLambda, Pos());
@@ -1037,9 +1049,12 @@ class Parser {
     return Call("multiIf", std::move(args), p);
   }
 
+  static constexpr int kMaxDepth = 256;
   std::string_view q_;
   std::vector<Token> t_;
   size_t i_ = 0;
+  int depth_ = 0;
+  int select_depth_ = 0;
 };
 
 template <typename T, typename Fn>

@@ -164,6 +164,9 @@ TEST(ParserTest, SyntaxErrorsSayWhereAndWhat) {
   EXPECT_NE(Error("SELECT INTERVAL 1 FORTNIGHT").find("interval unit"), std::string::npos);
   EXPECT_NE(Error("").find("empty query"), std::string::npos);
   EXPECT_NE(Error("SELECT a FROM t LIMIT 1 LIMIT 2").find("LIMIT given twice"), std::string::npos);
+  EXPECT_NE(Error("SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')')).find("nested too deeply"),
+            std::string::npos);
+  EXPECT_NE(Error("SELECT 1 FROM " + std::string(5000, '(')).find("nested too deeply"), std::string::npos);
 }
 
 TEST(ParserTest, CreateTable) {
