@@ -3,7 +3,7 @@ SHELL := /bin/bash
 DATA ?= data
 ROWS ?= 1000000
 
-.PHONY: all bootstrap build run test test-asan fuzz bench bench-storage format clean
+.PHONY: all bootstrap build run test test-asan fuzz bench bench-storage bench-queries format clean
 
 all: build
 
@@ -41,6 +41,13 @@ bench-storage: bootstrap
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release
 	@bench/storage.sh $(BENCH_ROWS)
+
+# The 12 reference queries beside ClickHouse 18.16 and DuckDB (long; not part of `make test`).
+bench-queries: bootstrap
+	@scripts/bootstrap.sh --bench
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+	@bench/queries.sh $(BENCH_ROWS)
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
