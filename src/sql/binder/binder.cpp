@@ -284,16 +284,24 @@ class Binder {
     return Fold(e);
   }
 
-  // A string constant compared with a time: the string becomes a time of the other side's type.
+  // A string constant compared with a time becomes a time of the other side's type; a time constant of
+  // another unit is converted to the other side's type when that is exact, so the comparison runs on the
+  // column's stored values without rescaling them.
   void CoerceComparison(std::vector<BoundExprPtr>& args) {
     for (int side = 0; side < 2; ++side) {
       const BoundExprPtr& c = args[side];
       const BoundExprPtr& other = args[1 - side];
-      if (c->IsConstant() && c->type->Base().id() == TypeId::kString && other->type->Base().IsTime()) {
-        DataTypePtr target = other->type->IsNullable() ? other->type->nested() : other->type;
+      if (!c->IsConstant() || other->IsConstant() || !other->type->Base().IsTime()) continue;
+      DataTypePtr target = other->type->IsNullable() ? other->type->nested() : other->type;
+      if (c->type->Base().id() == TypeId::kString) {
         auto v = ConvertValue(*target, c->constant);
         if (!v.ok()) throw QueryError(ErrorCode::kInvalidArgument, v.status().message());
         args[side] = BoundExpr::Constant(*v, target, c->text);
+      } else if (c->type->Base().IsTime() && !IsNull(c->constant) && !c->type->Equals(*target)) {
+        ColumnPtr one = exec::ConstantColumn(c->type, c->constant);
+        ColumnPtr conv = exec::CastColumn(*one, target);
+        if (CompareValues(exec::CastColumn(*conv, c->type)->ValueAt(0), c->constant) == 0)
+          args[side] = BoundExpr::Constant(conv->ValueAt(0), target, c->text);
       }
     }
   }
