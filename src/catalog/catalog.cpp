@@ -6,18 +6,6 @@
 
 namespace aurora {
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 Result<std::unique_ptr<Catalog>> Catalog::Open(FileSystem& fs, const std::string& data_dir, Clock& clock,
                                                storage::TableOptions options) {
   std::unique_ptr<Catalog> c(new Catalog(fs, data_dir, clock, options));
@@ -89,17 +77,9 @@ Result<std::shared_ptr<storage::Table>> Catalog::GetTable(const std::string& nam
   std::lock_guard lock(mu_);
   auto it = tables_.find(name);
   if (it != tables_.end()) return it->second;
-  std::string best;
-  size_t best_d = 3;
-  for (const auto& [n, t] : tables_) {
-    size_t d = EditDistance(n, name);
-    if (d < best_d) {
-      best_d = d;
-      best = n;
-    }
-  }
-  if (!best.empty()) return AURORA_ERROR(kNotFound, "table '{}' does not exist (did you mean '{}'?)", name, best);
-  return AURORA_ERROR(kNotFound, "table '{}' does not exist", name);
+  std::vector<std::string> names;
+  for (const auto& [n, t] : tables_) names.push_back(n);
+  return AURORA_ERROR(kNotFound, "table '{}' does not exist{}", name, DidYouMean(name, names));
 }
 
 std::vector<std::string> Catalog::TableNames() const {

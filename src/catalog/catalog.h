@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/strings.h"
 #include "io/file_system.h"
 #include "storage/table.h"
 
@@ -45,8 +46,5 @@ class Catalog {
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<storage::Table>> tables_;
 };
-
-// Levenshtein distance, for did-you-mean suggestions.
-size_t EditDistance(std::string_view a, std::string_view b);
 
 }  // namespace aurora

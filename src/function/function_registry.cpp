@@ -2,22 +2,9 @@
 
 #include <algorithm>
 
-namespace aurora::function {
+#include "common/strings.h"
 
-namespace {
-size_t Distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
-                         prev[j - 1] + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-}  // namespace
+namespace aurora::function {
 
 const FunctionRegistry& FunctionRegistry::Default() {
   static const FunctionRegistry* r = [] {
@@ -42,17 +29,9 @@ bool FunctionRegistry::HasScalar(std::string_view name) const {
 Result<BoundScalar> FunctionRegistry::BindScalar(std::string_view name, const std::vector<DataTypePtr>& args) const {
   for (const auto& [n, binder] : scalars_)
     if (n == name) return binder(args);
-  std::string best;
-  size_t best_d = 3;
-  for (const auto& [n, b] : scalars_) {
-    size_t d = Distance(n, name);
-    if (d < best_d) {
-      best_d = d;
-      best = n;
-    }
-  }
-  if (!best.empty()) return AURORA_ERROR(kInvalidArgument, "unknown function '{}' (did you mean '{}'?)", name, best);
-  return AURORA_ERROR(kInvalidArgument, "unknown function '{}'", name);
+  std::vector<std::string> names;
+  for (const auto& [n, b] : scalars_) names.push_back(n);
+  return AURORA_ERROR(kInvalidArgument, "unknown function '{}'{}", name, DidYouMean(name, names));
 }
 
 void MergeNulls(const std::vector<Datum>& args, size_t rows, Column* result) {

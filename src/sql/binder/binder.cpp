@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/query_error.h"
+#include "common/strings.h"
 #include "exec/aggregate.h"
 #include "types/text_format.h"
 
@@ -234,25 +235,11 @@ class Binder {
     const storage::TableSchema& schema = plan_->snapshot->schema();
     const storage::ColumnDef* def = schema.Find(name);
     if (!def) {
-      std::string best;
-      size_t best_d = 3;
-      for (const auto& c : schema.columns) {
-        size_t d = EditDistance(c.name, name);
-        if (d < best_d) {
-          best_d = d;
-          best = c.name;
-        }
-      }
-      for (const auto& [alias, expr] : aliases_) {
-        size_t d = EditDistance(alias, name);
-        if (d < best_d) {
-          best_d = d;
-          best = alias;
-        }
-      }
+      std::vector<std::string> names;
+      for (const auto& c : schema.columns) names.push_back(c.name);
+      for (const auto& [alias, expr] : aliases_) names.push_back(alias);
       Throw(ErrorCode::kNotFound, e.pos,
-            best.empty() ? fmt::format("unknown column '{}' in table '{}'", name, schema.name)
-                         : fmt::format("unknown column '{}' in table '{}' (did you mean '{}'?)", name, schema.name, best));
+            fmt::format("unknown column '{}' in table '{}'{}", name, schema.name, DidYouMean(name, names)));
     }
     auto it = std::find(plan_->scan_columns.begin(), plan_->scan_columns.end(), name);
     size_t index = it - plan_->scan_columns.begin();

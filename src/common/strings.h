@@ -1,0 +1,19 @@
+// Name suggestions for error messages ("did you mean 'price'?").
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aurora {
+
+// Levenshtein distance between a and b.
+size_t EditDistance(std::string_view a, std::string_view b);
+
+// The candidate closest to `name` within `max_distance` edits, or "" when none is that close.
+std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates, size_t max_distance = 2);
+
+// " (did you mean 'x'?)" for the closest candidate, or "".
+std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates);
+
+}  // namespace aurora
