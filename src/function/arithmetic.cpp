@@ -75,6 +75,20 @@ inline R Compute(R x, R y) {
   }
 }
 
+// The values of `d` converted to R (one value for a constant). Converting first keeps the kernels at one
+// instantiation per result type instead of one per pair of argument types.
+template <typename R>
+std::vector<R> AsResultType(const Datum& d) {
+  const Column& c = *d.column;
+  std::vector<R> out(c.size());
+  DispatchFixed(c.layout().value_id, [&](auto tag) {
+    using A = decltype(tag);
+    const A* v = c.template Data<A>();
+    for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<R>(v[i]);
+  });
+  return out;
+}
+
 template <ArOp op>
 ColumnPtr Arithmetic(const std::vector<Datum>& args, size_t rows, TypeId result_id, const DataTypePtr& result_type) {
   auto out = std::make_shared<Column>(result_type);
@@ -86,40 +100,31 @@ ColumnPtr Arithmetic(const std::vector<Datum>& args, size_t rows, TypeId result_
   DispatchFixed(result_id, [&](auto tr) {
     using R = decltype(tr);
     R* o = out->template MutableData<R>();
-    DispatchFixed(da.column->layout().value_id, [&](auto ta) {
-      using A = decltype(ta);
-      DispatchFixed(db.column->layout().value_id, [&](auto tb) {
-        using B = decltype(tb);
-        const A* a = da.column->template Data<A>();
-        const B* b = db.column->template Data<B>();
-        if constexpr (op == ArOp::kIntDiv || op == ArOp::kModulo) {
-          if constexpr (std::is_integral_v<R>) {
-            // Division by zero is an error unless that row is NULL.
-            for (size_t i = 0; i < rows; ++i) {
-              size_t ib = db.RowIndex(i);
-              if (static_cast<R>(b[ib]) == 0 && !(nulls_b && nulls_b->nulls[ib]) &&
-                  !(nulls_a && nulls_a->nulls[da.RowIndex(i)]))
-                throw QueryError(ErrorCode::kInvalidArgument,
-                                      op == ArOp::kIntDiv ? "division by zero in intDiv" : "division by zero in modulo");
-            }
-            for (size_t i = 0; i < rows; ++i) {
-              R y = static_cast<R>(b[db.RowIndex(i)]);
-              o[i] = y == 0 ? R{0} : Compute<op, R>(static_cast<R>(a[da.RowIndex(i)]), y);
-            }
-            return;
-          }
-        }
-        if (!da.is_const && !db.is_const) {
-          for (size_t i = 0; i < rows; ++i) o[i] = Compute<op, R>(static_cast<R>(a[i]), static_cast<R>(b[i]));
-        } else if (db.is_const) {
-          R y = static_cast<R>(b[0]);
-          for (size_t i = 0; i < rows; ++i) o[i] = Compute<op, R>(static_cast<R>(a[da.RowIndex(i)]), y);
-        } else {
-          R x = static_cast<R>(a[0]);
-          for (size_t i = 0; i < rows; ++i) o[i] = Compute<op, R>(x, static_cast<R>(b[i]));
-        }
-      });
-    });
+    const std::vector<R> a = AsResultType<R>(da);
+    const std::vector<R> b = AsResultType<R>(db);
+    if constexpr ((op == ArOp::kIntDiv || op == ArOp::kModulo) && std::is_integral_v<R>) {
+      // Division by zero is an error unless that row is NULL.
+      for (size_t i = 0; i < rows; ++i) {
+        size_t ib = db.RowIndex(i);
+        if (b[ib] == 0 && !(nulls_b && nulls_b->nulls[ib]) && !(nulls_a && nulls_a->nulls[da.RowIndex(i)]))
+          throw QueryError(ErrorCode::kInvalidArgument,
+                           op == ArOp::kIntDiv ? "division by zero in intDiv" : "division by zero in modulo");
+      }
+      for (size_t i = 0; i < rows; ++i) {
+        R y = b[db.RowIndex(i)];
+        o[i] = y == 0 ? R{0} : Compute<op, R>(a[da.RowIndex(i)], y);
+      }
+      return;
+    }
+    if (!da.is_const && !db.is_const) {
+      for (size_t i = 0; i < rows; ++i) o[i] = Compute<op, R>(a[i], b[i]);
+    } else if (db.is_const) {
+      const R y = b[0];
+      for (size_t i = 0; i < rows; ++i) o[i] = Compute<op, R>(a[da.RowIndex(i)], y);
+    } else {
+      const R x = a[0];
+      for (size_t i = 0; i < rows; ++i) o[i] = Compute<op, R>(x, b[i]);
+    }
   });
   out->SetSizeUnsafe(rows);
   MergeNulls(args, rows, out.get());
