@@ -23,8 +23,9 @@ if [[ ! -d "$aurora_dir/tables/events" ]]; then
   build/release/src/app/aurora demo --data "$aurora_dir" --rows "$rows" > /dev/null
 fi
 (cd bench/peers && npm ci --silent --no-audit --no-fund >/dev/null)
+# The standard workload lives beside the repository (../shared/workload).
 queries=../shared/workload/queries.sql
-[[ -f "$queries" ]] || queries=/work/shared/workload/queries.sql
+[[ -f "$queries" ]] || { echo "queries bench: $queries not found (the shared workload beside the repository)" >&2; exit 1; }
 
 echo "queries bench: aurora" >&2
 build/release/bench/queries --data "$aurora_dir" --queries "$queries" | tail -1 > "$out/aurora-queries.json"
