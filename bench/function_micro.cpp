@@ -19,7 +19,9 @@ const Chunk& Granule() {
   return chunk;
 }
 
-Datum Column(const char* name) { return Datum{Granule().columns[Granule().IndexOf(name)], false}; }
+Datum Column(const char* name) {
+  return Datum{Granule().columns[Granule().IndexOf(name)], false};
+}
 
 Datum Const(const char* type, Value v) {
   auto c = std::make_shared<aurora::Column>(*ParseDataType(type));
@@ -47,7 +49,8 @@ void BM_EqualsLowCardinalityConst(benchmark::State& s) {
   Run(s, "equals", {Column("action_type"), Const("String", Value{std::string("purchase")})});
 }
 void BM_GreaterOrEqualsTimeConst(benchmark::State& s) {
-  Run(s, "greaterOrEquals", {Column("timestamp"), Const("DateTime64(3, 'UTC')", Value{int64_t{1706655600000}})});
+  Run(s, "greaterOrEquals",
+      {Column("timestamp"), Const("DateTime64(3, 'UTC')", Value{int64_t{1706655600000}})});
 }
 void BM_GreaterOrEqualsTimeVsDateTime(benchmark::State& s) {
   Run(s, "greaterOrEquals", {Column("timestamp"), Const("DateTime('UTC')", Value{int64_t{1706655600}})});
@@ -55,7 +58,9 @@ void BM_GreaterOrEqualsTimeVsDateTime(benchmark::State& s) {
 void BM_EqualsUInt32Const(benchmark::State& s) {
   Run(s, "equals", {Column("user_id"), Const("UInt16", Value{int64_t{4242}})});
 }
-void BM_MultiplyFloatUInt8(benchmark::State& s) { Run(s, "multiply", {Column("price"), Column("quantity")}); }
+void BM_MultiplyFloatUInt8(benchmark::State& s) {
+  Run(s, "multiply", {Column("price"), Column("quantity")});
+}
 void BM_AndOfTwo(benchmark::State& s) {
   Run(s, "and", {Column("quantity"), Column("quantity")});
 }

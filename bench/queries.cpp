@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "engine/database.h"
 
@@ -56,8 +56,8 @@ int main(int argc, char** argv) {
       if (r > 0) times.push_back(s);
     }
     double best = *std::min_element(times.begin(), times.end());
-    out += fmt::format("{}{{\"q\":{},\"best_seconds\":{:.6f},\"all_seconds\":[{:.6f}]}}", q ? "," : "", q + 1, best,
-                       fmt::join(times, ","));
+    out += fmt::format("{}{{\"q\":{},\"best_seconds\":{:.6f},\"all_seconds\":[{:.6f}]}}", q ? "," : "", q + 1,
+                       best, fmt::join(times, ","));
   }
   out += "]}";
   std::printf("%s\n", out.c_str());

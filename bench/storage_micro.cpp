@@ -66,7 +66,8 @@ void BM_UnpackBits(benchmark::State& state) {
   std::string packed;
   storage::PackBits(codes.data(), codes.size(), 4, &packed);
   for (auto _ : state) {
-    if (!storage::UnpackBits(packed, codes.size(), 4, codes.data()).ok()) state.SkipWithError("unpack failed");
+    if (!storage::UnpackBits(packed, codes.size(), 4, codes.data()).ok())
+      state.SkipWithError("unpack failed");
     benchmark::DoNotOptimize(codes.data());
   }
   state.SetItemsProcessed(state.iterations() * codes.size());
@@ -119,7 +120,8 @@ void BM_WritePart(benchmark::State& state) {
   sources::EventGenerator gen({.seed = 1, .rows = 1 << 20});
   Chunk rows = gen.Next(1 << 17);
   for (auto _ : state) {
-    if (!storage::WritePart(FileSystem::Posix(), path, schema, rows, {1, 0, 0}).ok()) state.SkipWithError("write failed");
+    if (!storage::WritePart(FileSystem::Posix(), path, schema, rows, {1, 0, 0}).ok())
+      state.SkipWithError("write failed");
   }
   state.SetItemsProcessed(state.iterations() * rows.num_rows);
   std::filesystem::remove(path);

@@ -15,15 +15,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "sources/event_generator.h"
 #include "storage/table.h"
@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
   app.add_option("--dir", dir);
   app.add_option("--fsync", fsync, "batch, interval or never");
   app.add_flag("--keep", keep, "keep the table directory");
-  app.add_option("--pin-write-core", pin_core, "run the write phase on this core only (scans use every core)");
+  app.add_option("--pin-write-core", pin_core,
+                 "run the write phase on this core only (scans use every core)");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
 
@@ -63,7 +64,8 @@ int main(int argc, char** argv) {
   // Not timed: generating the data.
   sources::EventGenerator gen({.seed = 42, .rows = rows});
   std::vector<Chunk> chunks;
-  for (uint64_t done = 0; done < rows; done += batch) chunks.push_back(gen.Next(std::min<uint64_t>(batch, rows - done)));
+  for (uint64_t done = 0; done < rows; done += batch)
+    chunks.push_back(gen.Next(std::min<uint64_t>(batch, rows - done)));
 
   storage::TableOptions opts;
   opts.background = false;

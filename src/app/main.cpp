@@ -9,17 +9,17 @@
 #include <cstdio>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <unistd.h>
 
 #include "catalog/catalog.h"
 #include "engine/database.h"
+#include "sources/event_generator.h"
 #include "sql/parser/parser.h"
 #include "types/text_format.h"
-#include "sources/event_generator.h"
 
 namespace aurora {
 namespace {
@@ -54,10 +54,13 @@ int PrintStats(Catalog& catalog, const std::string& name) {
   fmt::print("  bytes on disk   {} ({:.2f} bytes/row)\n", HumanBytes(s.bytes_on_disk),
              s.rows ? static_cast<double>(s.bytes_on_disk) / static_cast<double>(s.rows) : 0.0);
   fmt::print("  ORDER BY        ({})\n", fmt::join(schema.order_by, ", "));
-  fmt::print("  PARTITION BY    {}\n", schema.partition_by.ToString().empty() ? "-" : schema.partition_by.ToString());
+  fmt::print("  PARTITION BY    {}\n",
+             schema.partition_by.ToString().empty() ? "-" : schema.partition_by.ToString());
   fmt::print("  {:<14} {:<28} {:>12} {:>12} {:>7}\n", "column", "type", "compressed", "raw", "ratio");
   for (const auto& c : s.columns) {
-    double ratio = c.compressed_bytes ? static_cast<double>(c.uncompressed_bytes) / static_cast<double>(c.compressed_bytes) : 0;
+    double ratio = c.compressed_bytes
+                       ? static_cast<double>(c.uncompressed_bytes) / static_cast<double>(c.compressed_bytes)
+                       : 0;
     fmt::print("  {:<14} {:<28} {:>12} {:>12} {:>6.1f}x\n", c.name, c.type, HumanBytes(c.compressed_bytes),
                HumanBytes(c.uncompressed_bytes), ratio);
   }
@@ -80,10 +83,14 @@ void PrintResult(const QueryResult& r) {
         FormatText(*chunk.columns[c], row, &cell, "\\N");
         if (c) out += '\t';
         for (char ch : cell) {
-          if (ch == '\t') out += "\\t";
-          else if (ch == '\n') out += "\\n";
-          else if (ch == '\\' && cell != "\\N") out += "\\\\";
-          else out += ch;
+          if (ch == '\t')
+            out += "\\t";
+          else if (ch == '\n')
+            out += "\\n";
+          else if (ch == '\\' && cell != "\\N")
+            out += "\\\\";
+          else
+            out += ch;
         }
       }
       out += '\n';
@@ -120,9 +127,12 @@ int Main(int argc, char** argv) {
 
   std::string data_dir = "data";
   uint64_t rows = 1'000'000;
-  auto* demo = app.add_subcommand("demo", "Load events of the standard e-commerce workload into table `events`");
+  auto* demo =
+      app.add_subcommand("demo", "Load events of the standard e-commerce workload into table `events`");
   demo->add_option("--data", data_dir, "Data directory")->capture_default_str();
-  demo->add_option("--rows", rows, "Events to load")->capture_default_str()->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  demo->add_option("--rows", rows, "Events to load")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
 
   std::string table_name = "events";
   auto* stats = app.add_subcommand("stats", "Print a table's storage statistics");
@@ -135,7 +145,8 @@ int Main(int argc, char** argv) {
   gen->add_option("--seed", seed, "Random seed")->capture_default_str();
 
   std::string query;
-  auto* sql_cmd = app.add_subcommand("sql", "Run SQL statements on a data directory (from -q or standard input)");
+  auto* sql_cmd =
+      app.add_subcommand("sql", "Run SQL statements on a data directory (from -q or standard input)");
   sql_cmd->add_option("--data", data_dir, "Data directory")->capture_default_str();
   sql_cmd->add_option("-q,--query", query, "Statements to run, separated by ';'");
 
@@ -165,7 +176,8 @@ int Main(int argc, char** argv) {
     if (!query.empty()) return RunStatements(**db, query) ? 0 : 1;
     if (::isatty(0)) {
       // Interactive: one statement per line (end a line with \\ to continue it).
-      std::fprintf(stderr, "aurora %s, data directory %s. Statements end at the end of a line.\n", kVersion, data_dir.c_str());
+      std::fprintf(stderr, "aurora %s, data directory %s. Statements end at the end of a line.\n", kVersion,
+                   data_dir.c_str());
       std::string line, pending;
       while (true) {
         std::fprintf(stderr, pending.empty() ? "aurora> " : "     -> ");
@@ -211,4 +223,6 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace aurora
 
-int main(int argc, char** argv) { return aurora::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return aurora::Main(argc, argv);
+}

@@ -28,7 +28,8 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(FileSystem& fs, const std::string
   return c;
 }
 
-Result<std::shared_ptr<storage::Table>> Catalog::CreateTable(const storage::TableSchema& schema, bool if_not_exists) {
+Result<std::shared_ptr<storage::Table>> Catalog::CreateTable(const storage::TableSchema& schema,
+                                                             bool if_not_exists) {
   AURORA_RETURN_IF_ERROR(schema.Validate());
   std::lock_guard lock(mu_);
   if (auto it = tables_.find(schema.name); it != tables_.end()) {

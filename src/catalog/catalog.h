@@ -27,7 +27,8 @@ class Catalog {
                                                storage::TableOptions options = {});
 
   // AlreadyExists unless if_not_exists (then the existing table is returned).
-  Result<std::shared_ptr<storage::Table>> CreateTable(const storage::TableSchema& schema, bool if_not_exists = false);
+  Result<std::shared_ptr<storage::Table>> CreateTable(const storage::TableSchema& schema,
+                                                      bool if_not_exists = false);
   Status DropTable(const std::string& name, bool if_exists = false);
   // NotFound with a did-you-mean suggestion when a table name is close.
   Result<std::shared_ptr<storage::Table>> GetTable(const std::string& name) const;

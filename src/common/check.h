@@ -13,8 +13,8 @@ namespace aurora::detail {
 }
 }  // namespace aurora::detail
 
-#define AURORA_CHECK(cond)                                                       \
-  do {                                                                           \
+#define AURORA_CHECK(cond)                                                          \
+  do {                                                                              \
     if (!(cond)) ::aurora::detail::CheckFailed(#cond, __FILE__, __LINE__, nullptr); \
   } while (0)
 #define AURORA_CHECK_MSG(cond, msg)                                             \

@@ -33,7 +33,9 @@ class BufferWriter {
     buf[n++] = static_cast<char>(v);
     out_->append(buf, n);
   }
-  void PutSignedVarint(int64_t v) { PutVarint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void PutSignedVarint(int64_t v) {
+    PutVarint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+  }
   void PutString(std::string_view s) {
     PutVarint(s.size());
     out_->append(s.data(), s.size());

@@ -13,9 +13,10 @@ namespace {
 TEST(CodingTest, VarintsRoundTripAtBoundaries) {
   std::string buf;
   BufferWriter w(&buf);
-  const uint64_t values[] = {0, 1, 127, 128, 16383, 16384, (1ull << 35) + 7, std::numeric_limits<uint64_t>::max()};
-  const int64_t signed_values[] = {0, -1, 1, -64, 64, std::numeric_limits<int64_t>::min(),
-                                   std::numeric_limits<int64_t>::max()};
+  const uint64_t values[] = {
+      0, 1, 127, 128, 16383, 16384, (1ull << 35) + 7, std::numeric_limits<uint64_t>::max()};
+  const int64_t signed_values[] = {
+      0, -1, 1, -64, 64, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()};
   for (uint64_t v : values) w.PutVarint(v);
   for (int64_t v : signed_values) w.PutSignedVarint(v);
   w.PutString("hello");

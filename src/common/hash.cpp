@@ -5,6 +5,8 @@
 
 namespace aurora {
 
-uint64_t Hash64(const void* data, size_t size) { return XXH3_64bits(data, size); }
+uint64_t Hash64(const void* data, size_t size) {
+  return XXH3_64bits(data, size);
+}
 
 }  // namespace aurora

@@ -1,5 +1,5 @@
-// QueryError: how code inside sql/, exec/ and function kernels ends a query. Only the engine's statement entry point
-// (and the public parse functions) catch it and turn it into a Status.
+// QueryError: how code inside sql/, exec/ and function kernels ends a query. Only the engine's statement
+// entry point (and the public parse functions) catch it and turn it into a Status.
 #pragma once
 
 #include <exception>

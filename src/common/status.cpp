@@ -4,17 +4,28 @@ namespace aurora {
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return "OK";
-    case ErrorCode::kInvalidArgument: return "INVALID_ARGUMENT";
-    case ErrorCode::kNotFound: return "NOT_FOUND";
-    case ErrorCode::kAlreadyExists: return "ALREADY_EXISTS";
-    case ErrorCode::kCorruption: return "CORRUPTION";
-    case ErrorCode::kIoError: return "IO_ERROR";
-    case ErrorCode::kDiskFull: return "DISK_FULL";
-    case ErrorCode::kNotSupported: return "NOT_SUPPORTED";
-    case ErrorCode::kAborted: return "ABORTED";
-    case ErrorCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
-    case ErrorCode::kInternal: return "INTERNAL";
+    case ErrorCode::kOk:
+      return "OK";
+    case ErrorCode::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case ErrorCode::kNotFound:
+      return "NOT_FOUND";
+    case ErrorCode::kAlreadyExists:
+      return "ALREADY_EXISTS";
+    case ErrorCode::kCorruption:
+      return "CORRUPTION";
+    case ErrorCode::kIoError:
+      return "IO_ERROR";
+    case ErrorCode::kDiskFull:
+      return "DISK_FULL";
+    case ErrorCode::kNotSupported:
+      return "NOT_SUPPORTED";
+    case ErrorCode::kAborted:
+      return "ABORTED";
+    case ErrorCode::kResourceExhausted:
+      return "RESOURCE_EXHAUSTED";
+    case ErrorCode::kInternal:
+      return "INTERNAL";
   }
   return "UNKNOWN";
 }

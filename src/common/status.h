@@ -16,16 +16,16 @@ namespace aurora {
 
 enum class ErrorCode : uint8_t {
   kOk = 0,
-  kInvalidArgument,   // the caller's input is wrong (bad type name, bad setting)
-  kNotFound,          // a table, column, file that does not exist
-  kAlreadyExists,     // creating something that is there
-  kCorruption,        // a checksum or structure check failed on stored data
-  kIoError,           // the operating system refused a read, write, fsync, rename
-  kDiskFull,          // ENOSPC / EDQUOT
-  kNotSupported,      // valid request we do not do
-  kAborted,           // cancelled, or the process is shutting down
-  kResourceExhausted, // a limit was hit (memory, rows, time)
-  kInternal,          // a broken invariant: a bug
+  kInvalidArgument,    // the caller's input is wrong (bad type name, bad setting)
+  kNotFound,           // a table, column, file that does not exist
+  kAlreadyExists,      // creating something that is there
+  kCorruption,         // a checksum or structure check failed on stored data
+  kIoError,            // the operating system refused a read, write, fsync, rename
+  kDiskFull,           // ENOSPC / EDQUOT
+  kNotSupported,       // valid request we do not do
+  kAborted,            // cancelled, or the process is shutting down
+  kResourceExhausted,  // a limit was hit (memory, rows, time)
+  kInternal,           // a broken invariant: a bug
 };
 
 // The stable, client-visible name of a code, e.g. "CORRUPTION".
@@ -62,7 +62,7 @@ Status MakeError(ErrorCode code, fmt::format_string<Args...> f, Args&&... args) 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -85,10 +85,10 @@ class [[nodiscard]] Result {
 #define AURORA_CONCAT_INNER(a, b) a##b
 #define AURORA_CONCAT(a, b) AURORA_CONCAT_INNER(a, b)
 
-#define AURORA_RETURN_IF_ERROR(expr)            \
-  do {                                          \
-    ::aurora::Status _aurora_st = (expr);       \
-    if (!_aurora_st.ok()) return _aurora_st;    \
+#define AURORA_RETURN_IF_ERROR(expr)         \
+  do {                                       \
+    ::aurora::Status _aurora_st = (expr);    \
+    if (!_aurora_st.ok()) return _aurora_st; \
   } while (0)
 
 #define AURORA_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

@@ -18,7 +18,8 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates, size_t max_distance) {
+std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates,
+                        size_t max_distance) {
   std::string best;
   size_t best_d = max_distance + 1;
   for (const auto& c : candidates) {

@@ -11,7 +11,8 @@ namespace aurora {
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `name` within `max_distance` edits, or "" when none is that close.
-std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates, size_t max_distance = 2);
+std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates,
+                        size_t max_distance = 2);
 
 // " (did you mean 'x'?)" for the closest candidate, or "".
 std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates);

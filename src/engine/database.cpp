@@ -24,8 +24,10 @@ ColumnPtr StringColumn(const std::vector<std::string>& values) {
 Result<Value> LiteralValue(const sql::Expr& e) {
   if (e.kind == sql::ExprKind::kLiteral) return e.literal;
   if (e.kind == sql::ExprKind::kCast && e.args[0]->kind == sql::ExprKind::kLiteral) return e.args[0]->literal;
-  return AURORA_ERROR(kNotSupported, "only literal values can be inserted until the query engine exists, not '{}' (at line {}, column {})",
-                      e.ToString(), e.pos.line, e.pos.column);
+  return AURORA_ERROR(
+      kNotSupported,
+      "only literal values can be inserted until the query engine exists, not '{}' (at line {}, column {})",
+      e.ToString(), e.pos.line, e.pos.column);
 }
 
 // LIKE pattern to RE2: % any run, _ one character, \ escapes.
@@ -56,7 +58,8 @@ Result<std::unique_ptr<Database>> Database::Open(FileSystem& fs, const std::stri
 
 Status Database::CheckDatabase(const std::string& database) const {
   if (database.empty() || database == "default") return Status::OK();
-  return AURORA_ERROR(kNotFound, "database '{}' does not exist (Aurora has one database, 'default')", database);
+  return AURORA_ERROR(kNotFound, "database '{}' does not exist (Aurora has one database, 'default')",
+                      database);
 }
 
 Result<QueryResult> Database::Execute(std::string_view text) {
@@ -87,11 +90,13 @@ Result<QueryResult> Database::Execute(std::string_view text) {
       if (!st.insert->values.empty()) return InsertValues(*st.insert);
       return AURORA_ERROR(kNotSupported, "INSERT ... {} needs the query engine, which is not built yet",
                           st.insert->select ? "SELECT" : "FORMAT");
-    case sql::Statement::Kind::kShowTables: return ShowTables(st);
+    case sql::Statement::Kind::kShowTables:
+      return ShowTables(st);
     case sql::Statement::Kind::kDescribe:
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.database));
       return Describe(st);
-    case sql::Statement::Kind::kSelect: return Select(*st.select);
+    case sql::Statement::Kind::kSelect:
+      return Select(*st.select);
     case sql::Statement::Kind::kExplain:
       return AURORA_ERROR(kNotSupported, "EXPLAIN is not supported yet");
   }
@@ -116,7 +121,8 @@ Result<storage::ColumnDef> BindColumn(const sql::ColumnDefinition& d) {
     auto v = LiteralValue(*d.default_expr);
     if (!v.ok()) return v.status();
     auto conv = ConvertValue(*c.type, *v);
-    if (!conv.ok()) return AtColumn(conv.status().WithContext(fmt::format("DEFAULT of column '{}'", d.name)), d.pos);
+    if (!conv.ok())
+      return AtColumn(conv.status().WithContext(fmt::format("DEFAULT of column '{}'", d.name)), d.pos);
     c.default_expr = d.default_text;
   }
   c.comment = d.comment;
@@ -169,7 +175,8 @@ Result<QueryResult> Database::AlterTable(const sql::AlterTable& a) {
       case sql::AlterTable::Action::Kind::kAddColumn: {
         if (idx >= 0) {
           if (act.if_not_exists) break;
-          return AURORA_ERROR(kAlreadyExists, "column '{}' already exists in table '{}'", act.column.name, a.table);
+          return AURORA_ERROR(kAlreadyExists, "column '{}' already exists in table '{}'", act.column.name,
+                              a.table);
         }
         AURORA_ASSIGN_OR_RETURN(storage::ColumnDef col, BindColumn(act.column));
         auto pos = s.columns.end();
@@ -195,8 +202,11 @@ Result<QueryResult> Database::AlterTable(const sql::AlterTable& a) {
         const std::string& name = act.column.name;
         bool key = std::find(s.order_by.begin(), s.order_by.end(), name) != s.order_by.end();
         if (key || s.partition_by.column == name || (s.ttl && s.ttl->column == name))
-          return AURORA_ERROR(kInvalidArgument, "column '{}' is used by ORDER BY, PARTITION BY or TTL and cannot be dropped", name);
-        if (s.columns.size() == 1) return AURORA_ERROR(kInvalidArgument, "cannot drop the last column of table '{}'", a.table);
+          return AURORA_ERROR(kInvalidArgument,
+                              "column '{}' is used by ORDER BY, PARTITION BY or TTL and cannot be dropped",
+                              name);
+        if (s.columns.size() == 1)
+          return AURORA_ERROR(kInvalidArgument, "cannot drop the last column of table '{}'", a.table);
         s.columns.erase(s.columns.begin() + idx);
         break;
       }
@@ -227,8 +237,9 @@ Result<QueryResult> Database::InsertValues(const sql::Insert& ins) {
   for (size_t r = 0; r < ins.values.size(); ++r) {
     const auto& row = ins.values[r];
     if (row.size() != targets.size())
-      return AURORA_ERROR(kInvalidArgument, "row {} has {} values, expected {} (at line {}, column {})", r + 1, row.size(),
-                          targets.size(), row.empty() ? 0 : row[0]->pos.line, row.empty() ? 0 : row[0]->pos.column);
+      return AURORA_ERROR(kInvalidArgument, "row {} has {} values, expected {} (at line {}, column {})",
+                          r + 1, row.size(), targets.size(), row.empty() ? 0 : row[0]->pos.line,
+                          row.empty() ? 0 : row[0]->pos.column);
     for (size_t c = 0; c < row.size(); ++c) {
       const storage::ColumnDef& def = s.columns[targets[c]];
       AURORA_ASSIGN_OR_RETURN(Value v, LiteralValue(*row[c]));
@@ -298,7 +309,8 @@ Result<QueryResult> Database::Describe(const sql::Statement& st) {
     ttl.push_back(s.ttl && s.ttl->column == c.name ? s.ttl->ToString() : "");
   }
   QueryResult r;
-  r.names = {"name", "type", "default_type", "default_expression", "comment", "codec_expression", "ttl_expression"};
+  r.names = {"name",          "type", "default_type", "default_expression", "comment", "codec_expression",
+             "ttl_expression"};
   Chunk c;
   for (const auto* v : {&name, &type, &default_type, &default_expr, &comment, &codec, &ttl}) {
     c.Add(r.names[c.names.size()], StringColumn(*v));

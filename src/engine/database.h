@@ -18,10 +18,10 @@
 namespace aurora {
 
 struct QueryResult {
-  std::vector<std::string> names;     // result columns (empty for statements without a result set)
+  std::vector<std::string> names;  // result columns (empty for statements without a result set)
   std::vector<DataTypePtr> types;
-  std::vector<Chunk> chunks;          // result rows
-  uint64_t rows_written = 0;          // INSERT
+  std::vector<Chunk> chunks;               // result rows
+  uint64_t rows_written = 0;               // INSERT
   uint64_t rows_read = 0, bytes_read = 0;  // SELECT
   uint64_t num_rows() const {
     uint64_t n = 0;

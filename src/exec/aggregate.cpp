@@ -74,7 +74,8 @@ class CountState final : public AggregateState {
 template <typename S>
 class SumState final : public AggregateState {
  public:
-  SumState(bool avg, bool has_if, DataTypePtr result) : avg_(avg), has_if_(has_if), result_(std::move(result)) {}
+  SumState(bool avg, bool has_if, DataTypePtr result)
+      : avg_(avg), has_if_(has_if), result_(std::move(result)) {}
   void Resize(size_t g) override {
     sums_.resize(g, S{0});
     counts_.resize(g, 0);
@@ -112,7 +113,8 @@ class SumState final : public AggregateState {
       if (avg_ && result_->IsNullable() && counts_[g] == 0) {
         c->AppendNull();  // avg of a Nullable argument with no values is NULL, of an empty set nan
       } else if (avg_) {
-        c->AppendFloat(counts_[g] ? static_cast<double>(sums_[g]) / static_cast<double>(counts_[g]) : std::nan(""));
+        c->AppendFloat(counts_[g] ? static_cast<double>(sums_[g]) / static_cast<double>(counts_[g])
+                                  : std::nan(""));
       } else if (result_->IsNullable() && counts_[g] == 0) {
         c->AppendNull();
       } else if constexpr (std::is_same_v<S, double>) {
@@ -128,8 +130,10 @@ class SumState final : public AggregateState {
 
  private:
   static S Add(S a, S b) {
-    if constexpr (std::is_integral_v<S>) return static_cast<S>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
-    else return a + b;
+    if constexpr (std::is_integral_v<S>)
+      return static_cast<S>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+    else
+      return a + b;
   }
   bool avg_, has_if_;
   DataTypePtr result_;
@@ -141,7 +145,8 @@ class SumState final : public AggregateState {
 class ExtremeState final : public AggregateState {
  public:
   enum class Kind { kMin, kMax, kAny, kAnyLast };
-  ExtremeState(Kind k, bool has_if, DataTypePtr result) : kind_(k), has_if_(has_if), result_(std::move(result)) {}
+  ExtremeState(Kind k, bool has_if, DataTypePtr result)
+      : kind_(k), has_if_(has_if), result_(std::move(result)) {}
   void Resize(size_t g) override {
     values_.resize(g);
     set_.resize(g, 0);
@@ -178,9 +183,12 @@ class ExtremeState final : public AggregateState {
  private:
   ColumnPtr MakeDefault() const {
     auto d = std::make_shared<Column>(result_);
-    if (result_->Base().id() == TypeId::kString) d->AppendString("");
-    else if (result_->Base().IsFloat()) d->AppendFloat(0);
-    else d->AppendInt(0);
+    if (result_->Base().id() == TypeId::kString)
+      d->AppendString("");
+    else if (result_->Base().IsFloat())
+      d->AppendFloat(0);
+    else
+      d->AppendInt(0);
     return d;
   }
   template <typename F>
@@ -193,7 +201,8 @@ class ExtremeState final : public AggregateState {
     if (kind_ == Kind::kAny) return;
     Value v = get();
     int c = CompareValues(v, values_[g]);
-    if (kind_ == Kind::kAnyLast || (kind_ == Kind::kMin && c < 0) || (kind_ == Kind::kMax && c > 0)) values_[g] = std::move(v);
+    if (kind_ == Kind::kAnyLast || (kind_ == Kind::kMin && c < 0) || (kind_ == Kind::kMax && c > 0))
+      values_[g] = std::move(v);
   }
   Kind kind_;
   bool has_if_;
@@ -282,8 +291,10 @@ Result<AggregateCall> BindAggregate(const std::string& name, std::vector<BoundEx
   for (const auto& a : args) types.push_back(a->type);
   auto signature = [&] { return function::Signature(name, types); };
   if (has_if) {
-    if (args.empty() || !(args.back()->type->Base().IsInteger() || args.back()->type->Base().id() == TypeId::kBool))
-      return AURORA_ERROR(kInvalidArgument, "no function {}: the last argument of {} is a condition", signature(), name);
+    if (args.empty() ||
+        !(args.back()->type->Base().IsInteger() || args.back()->type->Base().id() == TypeId::kBool))
+      return AURORA_ERROR(kInvalidArgument, "no function {}: the last argument of {} is a condition",
+                          signature(), name);
   }
   const size_t value_args = args.size() - (has_if ? 1 : 0);
   if (distinct) {
@@ -302,7 +313,8 @@ Result<AggregateCall> BindAggregate(const std::string& name, std::vector<BoundEx
     return call;
   }
   if (value_args != 1)
-    return AURORA_ERROR(kInvalidArgument, "{} takes {} argument{}, got {}", name, has_if ? 2 : 1, has_if ? "s" : "", types.size());
+    return AURORA_ERROR(kInvalidArgument, "{} takes {} argument{}, got {}", name, has_if ? 2 : 1,
+                        has_if ? "s" : "", types.size());
   const DataTypePtr& arg = types[0];
   const DataType& b = arg->Base();
   if (base == "sum" || base == "avg") {
@@ -333,9 +345,10 @@ Result<AggregateCall> BindAggregate(const std::string& name, std::vector<BoundEx
     return call;
   }
   // min, max, any, anyLast: the argument's type (a LowCardinality result is plain String).
-  DataTypePtr rt = arg->IsLowCardinality() ? (arg->IsNullable() ? DataType::Nullable(DataType::Make(TypeId::kString))
-                                                                : DataType::Make(TypeId::kString))
-                                           : arg;
+  DataTypePtr rt = arg->IsLowCardinality()
+                       ? (arg->IsNullable() ? DataType::Nullable(DataType::Make(TypeId::kString))
+                                            : DataType::Make(TypeId::kString))
+                       : arg;
   ExtremeState::Kind kind = base == "min"   ? ExtremeState::Kind::kMin
                             : base == "max" ? ExtremeState::Kind::kMax
                             : base == "any" ? ExtremeState::Kind::kAny
@@ -348,7 +361,8 @@ Result<AggregateCall> BindAggregate(const std::string& name, std::vector<BoundEx
 GroupTable::GroupTable(std::vector<DataTypePtr> key_types) : key_types_(std::move(key_types)) {
   fixed_single_ = key_types_.size() == 1 && key_types_[0]->Layout().kind == ColumnLayout::Kind::kFixed &&
                   !key_types_[0]->IsNullable();
-  raw_string_ = key_types_.size() == 1 && key_types_[0]->Base().id() == TypeId::kString && !key_types_[0]->IsNullable();
+  raw_string_ =
+      key_types_.size() == 1 && key_types_[0]->Base().id() == TypeId::kString && !key_types_[0]->IsNullable();
   for (const auto& t : key_types_) {
     auto c = std::make_shared<Column>(t);
     key_columns_.push_back(c);
@@ -394,7 +408,8 @@ void GroupTable::Encode(const std::vector<Datum>& keys, size_t row, std::string*
 
 uint32_t GroupTable::AddGroup(const std::vector<Datum>& keys, size_t row, std::string_view encoded) {
   uint32_t g = static_cast<uint32_t>(num_groups_++);
-  for (size_t k = 0; k < keys.size(); ++k) key_columns_[k]->AppendRange(*keys[k].column, keys[k].RowIndex(row), 1);
+  for (size_t k = 0; k < keys.size(); ++k)
+    key_columns_[k]->AppendRange(*keys[k].column, keys[k].RowIndex(row), 1);
   if (!fixed_single_) encoded_.push_back(encoded);
   return g;
 }
@@ -425,7 +440,8 @@ void GroupTable::Map(const std::vector<Datum>& keys, size_t rows, std::vector<ui
     return;
   }
   std::string buf;
-  const bool single_dict = keys.size() == 1 && keys[0].column->layout().kind == ColumnLayout::Kind::kDictionary &&
+  const bool single_dict = keys.size() == 1 &&
+                           keys[0].column->layout().kind == ColumnLayout::Kind::kDictionary &&
                            !keys[0].is_const;
   if (single_dict) {
     // Map dictionary codes once per dictionary, rows by code.
@@ -503,6 +519,8 @@ void GroupTable::MergeInto(const GroupTable& other, std::vector<uint32_t>* remap
   }
 }
 
-std::vector<ColumnPtr> GroupTable::KeyColumns() const { return key_columns_; }
+std::vector<ColumnPtr> GroupTable::KeyColumns() const {
+  return key_columns_;
+}
 
 }  // namespace aurora::exec

@@ -32,11 +32,11 @@ class AggregateState {
 };
 
 struct AggregateCall {
-  std::string name;                  // as written, e.g. "countIf"
-  std::vector<BoundExprPtr> args;    // over the scan chunk (the -If condition last)
+  std::string name;                // as written, e.g. "countIf"
+  std::vector<BoundExprPtr> args;  // over the scan chunk (the -If condition last)
   DataTypePtr result_type;
   std::function<std::unique_ptr<AggregateState>()> make;
-  std::string text;                  // e.g. "sum(quantity)"
+  std::string text;  // e.g. "sum(quantity)"
 };
 
 // Binds an aggregate by name; nullopt-like NotFound status when `name` is not an aggregate.
@@ -74,9 +74,9 @@ class GroupTable {
   std::vector<std::string_view> encoded_;  // bytes keys by group (bytes path)
   std::vector<std::unique_ptr<char[]>> arena_;
   size_t arena_used_ = 0, arena_size_ = 0;
-  bool raw_string_ = false;  // one non-Nullable String key: its bytes are the key
-  std::vector<uint64_t> fixed_keys_;       // fixed keys by group (fixed path)
-  std::vector<ColumnPtr> key_columns_;     // key values by group
+  bool raw_string_ = false;             // one non-Nullable String key: its bytes are the key
+  std::vector<uint64_t> fixed_keys_;    // fixed keys by group (fixed path)
+  std::vector<ColumnPtr> key_columns_;  // key values by group
   // Single dictionary key: code -> group for the last dictionary seen.
   std::shared_ptr<const Column> cached_dict_;
   std::vector<uint32_t> code_to_group_;

@@ -29,7 +29,8 @@ BoundExprPtr BoundExpr::Constant(Value v, DataTypePtr type, std::string text) {
 
 ColumnPtr ConstantColumn(const DataTypePtr& type, const Value& v) {
   auto c = std::make_shared<Column>(type);
-  if (!c->AppendValue(v)) throw QueryError(ErrorCode::kInternal, "constant does not fit its type " + type->Name());
+  if (!c->AppendValue(v))
+    throw QueryError(ErrorCode::kInternal, "constant does not fit its type " + type->Name());
   return c;
 }
 
@@ -49,8 +50,10 @@ ColumnPtr Materialize(const function::Datum& d, size_t rows) {
 
 function::Datum Evaluate(const BoundExpr& e, const Chunk& chunk, const function::FunctionContext& ctx) {
   switch (e.kind) {
-    case BoundExpr::Kind::kInput: return {chunk.columns[e.input], false};
-    case BoundExpr::Kind::kConstant: return function::Datum::Const(ConstantColumn(e.type, e.constant));
+    case BoundExpr::Kind::kInput:
+      return {chunk.columns[e.input], false};
+    case BoundExpr::Kind::kConstant:
+      return function::Datum::Const(ConstantColumn(e.type, e.constant));
     case BoundExpr::Kind::kFunction: {
       std::vector<function::Datum> args;
       args.reserve(e.args.size());
@@ -90,7 +93,8 @@ ColumnPtr CastColumn(const Column& in, const DataTypePtr& to) {
   if (!to->IsNullable() && in.HasNulls()) {
     for (size_t i = 0; i < n; ++i)
       if (in.IsNull(i))
-        throw QueryError(ErrorCode::kInvalidArgument, fmt::format("cannot convert NULL to {} (not Nullable)", to->Name()));
+        throw QueryError(ErrorCode::kInvalidArgument,
+                         fmt::format("cannot convert NULL to {} (not Nullable)", to->Name()));
   }
   // Strings to strings.
   if (from_base.id() == TypeId::kString && to_base.id() == TypeId::kString) {
@@ -132,7 +136,8 @@ ColumnPtr CastColumn(const Column& in, const DataTypePtr& to) {
     if (auto* s = std::get_if<std::string>(&v)) {
       auto conv = ConvertValue(*to, Value{*s});
       if (!conv.ok()) {
-        // Numbers written as text with a fraction ("1.5") into floats are handled by ConvertValue; the rest fail.
+        // Numbers written as text with a fraction ("1.5") into floats are handled by ConvertValue; the rest
+        // fail.
         CannotCast(in, i, to);
       }
       out->AppendValue(*conv);

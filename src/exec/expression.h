@@ -21,11 +21,11 @@ using BoundExprPtr = std::shared_ptr<const BoundExpr>;
 struct BoundExpr {
   enum class Kind : uint8_t { kInput, kConstant, kFunction, kCast } kind;
   DataTypePtr type;
-  size_t input = 0;                      // kInput: column index
-  Value constant;                        // kConstant (stored representation of `type`)
-  function::BoundScalar function;        // kFunction
-  std::vector<BoundExprPtr> args;        // kFunction, kCast (one)
-  std::string text;                      // how the user wrote it (for names and messages)
+  size_t input = 0;                // kInput: column index
+  Value constant;                  // kConstant (stored representation of `type`)
+  function::BoundScalar function;  // kFunction
+  std::vector<BoundExprPtr> args;  // kFunction, kCast (one)
+  std::string text;                // how the user wrote it (for names and messages)
 
   static BoundExprPtr Input(size_t index, DataTypePtr type, std::string text);
   static BoundExprPtr Constant(Value v, DataTypePtr type, std::string text);

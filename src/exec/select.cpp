@@ -113,8 +113,8 @@ void TopN(RowSet* set, size_t first_key, const std::vector<SortKey>& keys, size_
 }
 
 // Evaluates outputs and sort keys over a stage-2 chunk, after HAVING.
-std::vector<ColumnPtr> Project(const SelectPlan& plan, const Chunk& chunk, const function::FunctionContext& ctx,
-                               size_t* rows_out) {
+std::vector<ColumnPtr> Project(const SelectPlan& plan, const Chunk& chunk,
+                               const function::FunctionContext& ctx, size_t* rows_out) {
   const Chunk* in = &chunk;
   Chunk filtered;
   if (plan.having) {
@@ -153,7 +153,8 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
   } else {
     morsels.push_back({true, 0, 0});
   }
-  const size_t limit_keep = plan.limit && !plan.aggregate && !plan.distinct ? *plan.limit + plan.offset : SIZE_MAX;
+  const size_t limit_keep =
+      plan.limit && !plan.aggregate && !plan.distinct ? *plan.limit + plan.offset : SIZE_MAX;
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, morsels.size())));
 

@@ -8,9 +8,9 @@
 // Integer overflow wraps around, as in ClickHouse.
 #include <cmath>
 
+#include "common/query_error.h"
 #include "function/function_registry.h"
 #include "function/numeric.h"
-#include "common/query_error.h"
 
 namespace aurora::function {
 
@@ -20,10 +20,14 @@ enum class ArOp { kPlus, kMinus, kMultiply, kDivide, kIntDiv, kModulo };
 
 TypeId IntType(int width, bool is_signed) {
   switch (width) {
-    case 1: return is_signed ? TypeId::kInt8 : TypeId::kUInt8;
-    case 2: return is_signed ? TypeId::kInt16 : TypeId::kUInt16;
-    case 4: return is_signed ? TypeId::kInt32 : TypeId::kUInt32;
-    default: return is_signed ? TypeId::kInt64 : TypeId::kUInt64;
+    case 1:
+      return is_signed ? TypeId::kInt8 : TypeId::kUInt8;
+    case 2:
+      return is_signed ? TypeId::kInt16 : TypeId::kUInt16;
+    case 4:
+      return is_signed ? TypeId::kInt32 : TypeId::kUInt32;
+    default:
+      return is_signed ? TypeId::kInt64 : TypeId::kUInt64;
   }
 }
 
@@ -37,25 +41,39 @@ Result<TypeId> ResultType(ArOp op, const DataType& a, const DataType& b) {
   const bool sa = a.IsSignedInteger(), sb = b.IsSignedInteger();
   switch (op) {
     case ArOp::kPlus:
-    case ArOp::kMultiply: return IntType(std::min(8, 2 * std::max(wa, wb)), sa || sb);
-    case ArOp::kMinus: return IntType(std::min(8, 2 * std::max(wa, wb)), true);
-    case ArOp::kIntDiv: return a.id() == TypeId::kBool ? TypeId::kUInt8 : a.id();
-    case ArOp::kModulo: return IntType(std::max(wa, wb) == 8 && !sa ? 8 : std::max(wa, wb), sa);
-    default: return TypeId::kFloat64;
+    case ArOp::kMultiply:
+      return IntType(std::min(8, 2 * std::max(wa, wb)), sa || sb);
+    case ArOp::kMinus:
+      return IntType(std::min(8, 2 * std::max(wa, wb)), true);
+    case ArOp::kIntDiv:
+      return a.id() == TypeId::kBool ? TypeId::kUInt8 : a.id();
+    case ArOp::kModulo:
+      return IntType(std::max(wa, wb) == 8 && !sa ? 8 : std::max(wa, wb), sa);
+    default:
+      return TypeId::kFloat64;
   }
 }
 
 template <ArOp op, typename R>
 inline R Compute(R x, R y) {
   if constexpr (op == ArOp::kPlus) {
-    if constexpr (std::is_integral_v<R>) return static_cast<R>(static_cast<std::make_unsigned_t<R>>(x) + static_cast<std::make_unsigned_t<R>>(y));
-    else return x + y;
+    if constexpr (std::is_integral_v<R>)
+      return static_cast<R>(static_cast<std::make_unsigned_t<R>>(x) +
+                            static_cast<std::make_unsigned_t<R>>(y));
+    else
+      return x + y;
   } else if constexpr (op == ArOp::kMinus) {
-    if constexpr (std::is_integral_v<R>) return static_cast<R>(static_cast<std::make_unsigned_t<R>>(x) - static_cast<std::make_unsigned_t<R>>(y));
-    else return x - y;
+    if constexpr (std::is_integral_v<R>)
+      return static_cast<R>(static_cast<std::make_unsigned_t<R>>(x) -
+                            static_cast<std::make_unsigned_t<R>>(y));
+    else
+      return x - y;
   } else if constexpr (op == ArOp::kMultiply) {
-    if constexpr (std::is_integral_v<R>) return static_cast<R>(static_cast<std::make_unsigned_t<R>>(x) * static_cast<std::make_unsigned_t<R>>(y));
-    else return x * y;
+    if constexpr (std::is_integral_v<R>)
+      return static_cast<R>(static_cast<std::make_unsigned_t<R>>(x) *
+                            static_cast<std::make_unsigned_t<R>>(y));
+    else
+      return x * y;
   } else if constexpr (op == ArOp::kDivide) {
     return x / y;
   } else if constexpr (op == ArOp::kIntDiv) {
@@ -90,7 +108,8 @@ std::vector<R> AsResultType(const Datum& d) {
 }
 
 template <ArOp op>
-ColumnPtr Arithmetic(const std::vector<Datum>& args, size_t rows, TypeId result_id, const DataTypePtr& result_type) {
+ColumnPtr Arithmetic(const std::vector<Datum>& args, size_t rows, TypeId result_id,
+                     const DataTypePtr& result_type) {
   auto out = std::make_shared<Column>(result_type);
   out->data.resize(rows * FixedWidthOf(result_id));
   const Datum& da = args[0];
@@ -134,7 +153,8 @@ ColumnPtr Arithmetic(const std::vector<Datum>& args, size_t rows, TypeId result_
 template <ArOp op>
 FunctionRegistry::Binder MakeBinder(const char* name) {
   return [name](const std::vector<DataTypePtr>& args) -> Result<BoundScalar> {
-    if (args.size() != 2) return AURORA_ERROR(kInvalidArgument, "{} takes 2 arguments, got {}", name, args.size());
+    if (args.size() != 2)
+      return AURORA_ERROR(kInvalidArgument, "{} takes 2 arguments, got {}", name, args.size());
     const DataType& a = args[0]->Base();
     const DataType& b = args[1]->Base();
     auto numeric = [](const DataType& t) { return t.IsInteger() || t.IsFloat() || t.id() == TypeId::kBool; };
@@ -142,7 +162,8 @@ FunctionRegistry::Binder MakeBinder(const char* name) {
       return AURORA_ERROR(kInvalidArgument, "no function {}: {} takes numbers", Signature(name, args), name);
     AURORA_ASSIGN_OR_RETURN(TypeId rid, ResultType(op, a, b));
     DataTypePtr result = NullableIfAny(DataType::Make(rid), args);
-    return BoundScalar{name, result, [rid, result](const std::vector<Datum>& in, size_t rows, const FunctionContext&) {
+    return BoundScalar{name, result,
+                       [rid, result](const std::vector<Datum>& in, size_t rows, const FunctionContext&) {
                          return Arithmetic<op>(in, rows, rid, result);
                        }};
   };
@@ -153,9 +174,13 @@ Result<BoundScalar> BindNegate(const std::vector<DataTypePtr>& args) {
   const DataType& a = args[0]->Base();
   if (!(a.IsInteger() || a.IsFloat()))
     return AURORA_ERROR(kInvalidArgument, "no function {}: negate takes a number", Signature("negate", args));
-  TypeId rid = a.IsFloat() ? a.id() : IntType(a.IsSignedInteger() ? FixedWidthOf(a.id()) : std::min(8, 2 * FixedWidthOf(a.id())), true);
+  TypeId rid =
+      a.IsFloat()
+          ? a.id()
+          : IntType(a.IsSignedInteger() ? FixedWidthOf(a.id()) : std::min(8, 2 * FixedWidthOf(a.id())), true);
   DataTypePtr result = NullableIfAny(DataType::Make(rid), args);
-  return BoundScalar{"negate", result, [rid, result](const std::vector<Datum>& in, size_t rows, const FunctionContext&) {
+  return BoundScalar{"negate", result,
+                     [rid, result](const std::vector<Datum>& in, size_t rows, const FunctionContext&) {
                        auto out = std::make_shared<Column>(result);
                        out->data.resize(rows * FixedWidthOf(rid));
                        DispatchFixed(rid, [&](auto tr) {
@@ -164,7 +189,8 @@ Result<BoundScalar> BindNegate(const std::vector<DataTypePtr>& args) {
                          DispatchFixed(in[0].column->layout().value_id, [&](auto ta) {
                            using A = decltype(ta);
                            const A* src = in[0].column->template Data<A>();
-                           for (size_t i = 0; i < rows; ++i) o[i] = Compute<ArOp::kMinus, R>(R{0}, static_cast<R>(src[in[0].RowIndex(i)]));
+                           for (size_t i = 0; i < rows; ++i)
+                             o[i] = Compute<ArOp::kMinus, R>(R{0}, static_cast<R>(src[in[0].RowIndex(i)]));
                          });
                        });
                        out->SetSizeUnsafe(rows);

@@ -37,9 +37,12 @@ inline uint8_t ApplyStr(std::string_view a, std::string_view b) {
 // Scale of a time type relative to the finest one in the comparison: values are multiplied by it.
 int64_t TicksPerSecondOfTime(const DataType& t) {
   switch (t.Base().id()) {
-    case TypeId::kDate: return 0;  // special: days
-    case TypeId::kDateTime64: return t.TicksPerSecond();
-    default: return 1;
+    case TypeId::kDate:
+      return 0;  // special: days
+    case TypeId::kDateTime64:
+      return t.TicksPerSecond();
+    default:
+      return 1;
   }
 }
 
@@ -146,7 +149,8 @@ FunctionRegistry::Binder MakeBinder(const char* name) {
     if (both_time && (a.id() != b.id() || a.TicksPerSecond() != b.TicksPerSecond())) {
       int64_t target = std::max(a.TicksPerSecond(), b.TicksPerSecond());
       bound.kernel = [target, result](const std::vector<Datum>& in, size_t rows, const FunctionContext&) {
-        std::vector<Datum> ticks = {{ToTicks(in[0], target), in[0].is_const}, {ToTicks(in[1], target), in[1].is_const}};
+        std::vector<Datum> ticks = {{ToTicks(in[0], target), in[0].is_const},
+                                    {ToTicks(in[1], target), in[1].is_const}};
         return CompareNumeric<op>(ticks, rows, result);
       };
       return bound;
@@ -157,7 +161,8 @@ FunctionRegistry::Binder MakeBinder(const char* name) {
       };
       return bound;
     }
-    return AURORA_ERROR(kInvalidArgument, "no function {}: {} compares two numbers, two strings or two dates/times",
+    return AURORA_ERROR(kInvalidArgument,
+                        "no function {}: {} compares two numbers, two strings or two dates/times",
                         Signature(name, args), name);
   };
 }

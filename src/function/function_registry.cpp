@@ -18,7 +18,9 @@ const FunctionRegistry& FunctionRegistry::Default() {
   return *r;
 }
 
-void FunctionRegistry::Register(std::string name, Binder binder) { scalars_.emplace_back(std::move(name), std::move(binder)); }
+void FunctionRegistry::Register(std::string name, Binder binder) {
+  scalars_.emplace_back(std::move(name), std::move(binder));
+}
 
 bool FunctionRegistry::HasScalar(std::string_view name) const {
   for (const auto& [n, b] : scalars_)
@@ -26,7 +28,8 @@ bool FunctionRegistry::HasScalar(std::string_view name) const {
   return false;
 }
 
-Result<BoundScalar> FunctionRegistry::BindScalar(std::string_view name, const std::vector<DataTypePtr>& args) const {
+Result<BoundScalar> FunctionRegistry::BindScalar(std::string_view name,
+                                                 const std::vector<DataTypePtr>& args) const {
   for (const auto& [n, binder] : scalars_)
     if (n == name) return binder(args);
   std::vector<std::string> names;

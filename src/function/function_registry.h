@@ -34,7 +34,8 @@ struct FunctionContext {
   int64_t now_ms = 0;  // now() and today() for the whole query
 };
 
-using ScalarKernel = std::function<ColumnPtr(const std::vector<Datum>& args, size_t rows, const FunctionContext& ctx)>;
+using ScalarKernel =
+    std::function<ColumnPtr(const std::vector<Datum>& args, size_t rows, const FunctionContext& ctx)>;
 
 struct BoundScalar {
   std::string name;

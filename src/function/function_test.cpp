@@ -29,16 +29,23 @@ std::vector<std::string> Call(const char* name, std::vector<Datum> args, DataTyp
   if (type) *type = bound->result_type;
   ColumnPtr out = bound->kernel(args, rows, FunctionContext{});
   EXPECT_EQ(out->size(), rows);
-  EXPECT_TRUE(out->type()->Equals(*bound->result_type)) << out->type()->Name() << " vs " << bound->result_type->Name();
+  EXPECT_TRUE(out->type()->Equals(*bound->result_type))
+      << out->type()->Name() << " vs " << bound->result_type->Name();
   std::vector<std::string> s;
   for (size_t i = 0; i < rows; ++i) s.push_back(ValueToString(out->ValueAt(i)));
   return s;
 }
 
 using V = std::vector<std::string>;
-Value I(int64_t x) { return Value{x}; }
-Value U(uint64_t x) { return Value{x}; }
-Value S(const char* x) { return Value{std::string(x)}; }
+Value I(int64_t x) {
+  return Value{x};
+}
+Value U(uint64_t x) {
+  return Value{x};
+}
+Value S(const char* x) {
+  return Value{std::string(x)};
+}
 
 TEST(ComparisonTest, NumbersOfAnyTypesCompareByValue) {
   auto a = Col("Int8", {I(-1), I(0), I(5)});
@@ -68,7 +75,8 @@ TEST(ComparisonTest, TimesCompareAsInstantsAcrossUnits) {
   EXPECT_EQ(Call("equals", {{ms}, Datum::Const(sec)}), (V{"1", "0", "0"}));
   auto day = Col("Date", {I(19723)});  // 2024-01-01
   EXPECT_EQ(Call("equals", {Datum::Const(day), Datum::Const(sec)}), (V{"1"}));
-  auto bad = FunctionRegistry::Default().BindScalar("less", {*ParseDataType("DateTime"), *ParseDataType("String")});
+  auto bad =
+      FunctionRegistry::Default().BindScalar("less", {*ParseDataType("DateTime"), *ParseDataType("String")});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("no function less(DateTime, String)"), std::string::npos);
 }
@@ -104,14 +112,17 @@ TEST(ArithmeticTest, ValuesOverflowAndDivisionByZero) {
   EXPECT_EQ(Call("minus", {Datum::Const(Col("UInt8", {I(0)})), {a}}), (V{"-200", "-255"}));
   auto m = Col("Int64", {I(std::numeric_limits<int64_t>::max())});
   EXPECT_EQ(Call("plus", {{m}, Datum::Const(Col("Int64", {I(1)}))}), (V{"-9223372036854775808"}));  // wraps
-  EXPECT_EQ(Call("divide", {Datum::Const(Col("Int32", {I(1)})), Datum::Const(Col("Int32", {I(0)}))}), (V{"inf"}));
+  EXPECT_EQ(Call("divide", {Datum::Const(Col("Int32", {I(1)})), Datum::Const(Col("Int32", {I(0)}))}),
+            (V{"inf"}));
   EXPECT_EQ(Call("divide", {{Col("Int32", {I(7)})}, Datum::Const(Col("Int32", {I(2)}))}), (V{"3.5"}));
   EXPECT_EQ(Call("intDiv", {{Col("Int32", {I(-7)})}, Datum::Const(Col("Int32", {I(2)}))}), (V{"-3"}));
   EXPECT_EQ(Call("modulo", {{Col("Int32", {I(-7)})}, Datum::Const(Col("Int32", {I(3)}))}), (V{"-1"}));
-  EXPECT_EQ(Call("intDiv", {{Col("Int64", {I(std::numeric_limits<int64_t>::min())})}, Datum::Const(Col("Int64", {I(-1)}))}),
+  EXPECT_EQ(Call("intDiv", {{Col("Int64", {I(std::numeric_limits<int64_t>::min())})},
+                            Datum::Const(Col("Int64", {I(-1)}))}),
             (V{"-9223372036854775808"}));
   EXPECT_EQ(Call("negate", {{Col("UInt8", {I(255)})}}), (V{"-255"}));
-  auto bound = FunctionRegistry::Default().BindScalar("intDiv", {*ParseDataType("Int32"), *ParseDataType("Int32")});
+  auto bound =
+      FunctionRegistry::Default().BindScalar("intDiv", {*ParseDataType("Int32"), *ParseDataType("Int32")});
   ASSERT_TRUE(bound.ok());
   try {
     bound->kernel({{Col("Int32", {I(1)})}, {Col("Int32", {I(0)})}}, 1, FunctionContext{});
@@ -128,7 +139,8 @@ TEST(LogicTest, ThreeValuedAndOrNot) {
   auto y = Col("UInt8", {I(1), I(1), I(0), I(1), I(1)});
   auto z = Col("Nullable(UInt8)", {I(1), I(1), I(1), I(1), Value{}});
   EXPECT_EQ(Call("and", {{x}, {y}, {z}}), (V{"1", "0", "0", "NULL", "NULL"}));
-  EXPECT_EQ(Call("or", {{x}, {Col("UInt8", {I(0), I(0), I(0), I(1), I(0)})}}), (V{"1", "0", "NULL", "1", "NULL"}));
+  EXPECT_EQ(Call("or", {{x}, {Col("UInt8", {I(0), I(0), I(0), I(1), I(0)})}}),
+            (V{"1", "0", "NULL", "1", "NULL"}));
   EXPECT_EQ(Call("not", {{x}}), (V{"0", "1", "NULL", "NULL", "NULL"}));
   EXPECT_EQ(Call("and", {{Col("Int32", {I(5), I(0)})}, Datum::Const(Col("UInt8", {I(1)}))}), (V{"1", "0"}));
 }
@@ -137,7 +149,8 @@ TEST(RegistryTest, ErrorsNameTheFunctionAndTypes) {
   auto unknown = FunctionRegistry::Default().BindScalar("plsu", {});
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.status().message(), "unknown function 'plsu' (did you mean 'plus'?)");
-  auto bad = FunctionRegistry::Default().BindScalar("plus", {*ParseDataType("String"), *ParseDataType("UInt8")});
+  auto bad =
+      FunctionRegistry::Default().BindScalar("plus", {*ParseDataType("String"), *ParseDataType("UInt8")});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(), "no function plus(String, UInt8): plus takes numbers");
   auto arity = FunctionRegistry::Default().BindScalar("equals", {*ParseDataType("UInt8")});

@@ -55,17 +55,20 @@ ColumnPtr AndOr(const std::vector<Datum>& args, size_t rows, const DataTypePtr& 
 }
 
 Result<BoundScalar> BindAndOr(const char* name, bool is_and, const std::vector<DataTypePtr>& args) {
-  if (args.size() < 2) return AURORA_ERROR(kInvalidArgument, "{} takes at least 2 arguments, got {}", name, args.size());
+  if (args.size() < 2)
+    return AURORA_ERROR(kInvalidArgument, "{} takes at least 2 arguments, got {}", name, args.size());
   for (const auto& a : args)
     if (!(a->Base().IsInteger() || a->Base().id() == TypeId::kBool))
       return AURORA_ERROR(kInvalidArgument, "no function {}: {} takes conditions (UInt8 or other integers)",
                           Signature(name, args), name);
   DataTypePtr result = NullableIfAny(DataType::Make(TypeId::kUInt8), args);
   if (is_and)
-    return BoundScalar{name, result, [result](const std::vector<Datum>& in, size_t rows, const FunctionContext&) {
+    return BoundScalar{name, result,
+                       [result](const std::vector<Datum>& in, size_t rows, const FunctionContext&) {
                          return AndOr<true>(in, rows, result);
                        }};
-  return BoundScalar{name, result, [result](const std::vector<Datum>& in, size_t rows, const FunctionContext&) {
+  return BoundScalar{name, result,
+                     [result](const std::vector<Datum>& in, size_t rows, const FunctionContext&) {
                        return AndOr<false>(in, rows, result);
                      }};
 }
@@ -77,9 +80,11 @@ void RegisterLogic(FunctionRegistry& r) {
   r.Register("or", [](const std::vector<DataTypePtr>& a) { return BindAndOr("or", false, a); });
   r.Register("not", [](const std::vector<DataTypePtr>& args) -> Result<BoundScalar> {
     if (args.size() != 1 || !(args[0]->Base().IsInteger() || args[0]->Base().id() == TypeId::kBool))
-      return AURORA_ERROR(kInvalidArgument, "no function {}: not takes one condition", Signature("not", args));
+      return AURORA_ERROR(kInvalidArgument, "no function {}: not takes one condition",
+                          Signature("not", args));
     DataTypePtr result = NullableIfAny(DataType::Make(TypeId::kUInt8), args);
-    return BoundScalar{"not", result, [result](const std::vector<Datum>& in, size_t rows, const FunctionContext&) {
+    return BoundScalar{"not", result,
+                       [result](const std::vector<Datum>& in, size_t rows, const FunctionContext&) {
                          Truth t(in[0], rows);
                          auto out = std::make_shared<Column>(result);
                          out->data.resize(rows);
@@ -92,7 +97,8 @@ void RegisterLogic(FunctionRegistry& r) {
   for (bool is_null : {true, false}) {
     const char* name = is_null ? "isNull" : "isNotNull";
     r.Register(name, [name, is_null](const std::vector<DataTypePtr>& args) -> Result<BoundScalar> {
-      if (args.size() != 1) return AURORA_ERROR(kInvalidArgument, "{} takes 1 argument, got {}", name, args.size());
+      if (args.size() != 1)
+        return AURORA_ERROR(kInvalidArgument, "{} takes 1 argument, got {}", name, args.size());
       return BoundScalar{name, DataType::Make(TypeId::kUInt8),
                          [is_null](const std::vector<Datum>& in, size_t rows, const FunctionContext&) {
                            auto out = std::make_shared<Column>(DataType::Make(TypeId::kUInt8));

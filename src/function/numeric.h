@@ -13,36 +13,57 @@ template <typename F>
 decltype(auto) DispatchFixed(TypeId id, F&& f) {
   switch (id) {
     case TypeId::kBool:
-    case TypeId::kUInt8: return f(uint8_t{});
+    case TypeId::kUInt8:
+      return f(uint8_t{});
     case TypeId::kUInt16:
-    case TypeId::kDate: return f(uint16_t{});
+    case TypeId::kDate:
+      return f(uint16_t{});
     case TypeId::kUInt32:
-    case TypeId::kDateTime: return f(uint32_t{});
-    case TypeId::kUInt64: return f(uint64_t{});
-    case TypeId::kInt8: return f(int8_t{});
-    case TypeId::kInt16: return f(int16_t{});
-    case TypeId::kInt32: return f(int32_t{});
+    case TypeId::kDateTime:
+      return f(uint32_t{});
+    case TypeId::kUInt64:
+      return f(uint64_t{});
+    case TypeId::kInt8:
+      return f(int8_t{});
+    case TypeId::kInt16:
+      return f(int16_t{});
+    case TypeId::kInt32:
+      return f(int32_t{});
     case TypeId::kInt64:
-    case TypeId::kDateTime64: return f(int64_t{});
-    case TypeId::kFloat32: return f(float{});
-    case TypeId::kFloat64: return f(double{});
-    default: AURORA_CHECK_MSG(false, "not a fixed-width type");
+    case TypeId::kDateTime64:
+      return f(int64_t{});
+    case TypeId::kFloat32:
+      return f(float{});
+    case TypeId::kFloat64:
+      return f(double{});
+    default:
+      AURORA_CHECK_MSG(false, "not a fixed-width type");
   }
 }
 
 // The TypeId that stores a C++ numeric type (for results).
 template <typename T>
 constexpr TypeId TypeIdOf() {
-  if constexpr (std::is_same_v<T, uint8_t>) return TypeId::kUInt8;
-  else if constexpr (std::is_same_v<T, uint16_t>) return TypeId::kUInt16;
-  else if constexpr (std::is_same_v<T, uint32_t>) return TypeId::kUInt32;
-  else if constexpr (std::is_same_v<T, uint64_t>) return TypeId::kUInt64;
-  else if constexpr (std::is_same_v<T, int8_t>) return TypeId::kInt8;
-  else if constexpr (std::is_same_v<T, int16_t>) return TypeId::kInt16;
-  else if constexpr (std::is_same_v<T, int32_t>) return TypeId::kInt32;
-  else if constexpr (std::is_same_v<T, int64_t>) return TypeId::kInt64;
-  else if constexpr (std::is_same_v<T, float>) return TypeId::kFloat32;
-  else return TypeId::kFloat64;
+  if constexpr (std::is_same_v<T, uint8_t>)
+    return TypeId::kUInt8;
+  else if constexpr (std::is_same_v<T, uint16_t>)
+    return TypeId::kUInt16;
+  else if constexpr (std::is_same_v<T, uint32_t>)
+    return TypeId::kUInt32;
+  else if constexpr (std::is_same_v<T, uint64_t>)
+    return TypeId::kUInt64;
+  else if constexpr (std::is_same_v<T, int8_t>)
+    return TypeId::kInt8;
+  else if constexpr (std::is_same_v<T, int16_t>)
+    return TypeId::kInt16;
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return TypeId::kInt32;
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return TypeId::kInt64;
+  else if constexpr (std::is_same_v<T, float>)
+    return TypeId::kFloat32;
+  else
+    return TypeId::kFloat64;
 }
 
 // Three-way-safe comparisons between any two numeric C++ types (signed against unsigned included).

@@ -15,7 +15,8 @@ class FaultyWritableFile final : public WritableFile {
     return fault;
   }
   Status Sync() override {
-    if (fs_.TakeSyncFailure()) return Status(ErrorCode::kIoError, fmt::format("injected fsync failure on '{}'", path_));
+    if (fs_.TakeSyncFailure())
+      return Status(ErrorCode::kIoError, fmt::format("injected fsync failure on '{}'", path_));
     AURORA_RETURN_IF_ERROR(base_->Sync());
     fs_.RecordSynced(path_, base_->Size());
     return Status::OK();
@@ -92,7 +93,8 @@ Status FaultInjectingFileSystem::Rename(const std::string& from, const std::stri
 }
 
 Status FaultInjectingFileSystem::SyncDir(const std::string& path) {
-  if (TakeSyncFailure()) return Status(ErrorCode::kIoError, fmt::format("injected fsync failure on '{}'", path));
+  if (TakeSyncFailure())
+    return Status(ErrorCode::kIoError, fmt::format("injected fsync failure on '{}'", path));
   return base_.SyncDir(path);
 }
 

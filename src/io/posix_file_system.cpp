@@ -63,12 +63,14 @@ class PosixWritableFile final : public WritableFile {
 
 class PosixRandomAccessFile final : public RandomAccessFile {
  public:
-  PosixRandomAccessFile(std::string path, int fd, uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+  PosixRandomAccessFile(std::string path, int fd, uint64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {}
   ~PosixRandomAccessFile() override { ::close(fd_); }
   Status Read(uint64_t offset, size_t n, char* scratch) const override {
     if (offset + n > size_ || offset + n < offset)
       return Status(ErrorCode::kCorruption,
-                    fmt::format("read of {} bytes at offset {} past the end of '{}' ({} bytes)", n, offset, path_, size_));
+                    fmt::format("read of {} bytes at offset {} past the end of '{}' ({} bytes)", n, offset,
+                                path_, size_));
     size_t done = 0;
     while (done < n) {
       ssize_t r = ::pread(fd_, scratch + done, n - done, static_cast<off_t>(offset + done));
@@ -106,7 +108,8 @@ class PosixFileSystem final : public FileSystem {
       ::close(fd);
       return PosixError("stat", path, err);
     }
-    return std::unique_ptr<RandomAccessFile>(new PosixRandomAccessFile(path, fd, static_cast<uint64_t>(st.st_size)));
+    return std::unique_ptr<RandomAccessFile>(
+        new PosixRandomAccessFile(path, fd, static_cast<uint64_t>(st.st_size)));
   }
   bool Exists(const std::string& path) override { return ::access(path.c_str(), F_OK) == 0; }
   Result<std::vector<std::string>> ListDir(const std::string& path) override {

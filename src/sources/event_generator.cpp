@@ -67,7 +67,9 @@ size_t SampleCdf(const std::vector<double>& cdf, double u) {
   return std::min(i, cdf.size() - 1);
 }
 
-double Round2(double x) { return std::round(x * 100.0) / 100.0; }
+double Round2(double x) {
+  return std::round(x * 100.0) / 100.0;
+}
 
 }  // namespace
 
@@ -165,8 +167,8 @@ void EventGenerator::NextNdjson(size_t n, std::string* out) {
                    "{{\"timestamp\":\"{}\",\"product_id\":{},\"price\":{},\"quantity\":{},\"user_id\":{},"
                    "\"action_type\":\"{}\",\"session_id\":\"{}\",\"region\":\"{}\",\"user_type\":\"{}\","
                    "\"category\":\"{}\",\"brand\":\"{}\",\"device_type\":\"{}\"}}\n",
-                   ts, e.product_id, e.price, e.quantity, e.user_id, e.action, *e.session, e.region, e.user_type,
-                   e.category, e.brand, e.device);
+                   ts, e.product_id, e.price, e.quantity, e.user_id, e.action, *e.session, e.region,
+                   e.user_type, e.category, e.brand, e.device);
   }
 }
 

@@ -22,7 +22,9 @@ bool GetArray(BufferReader& r, PodArray<T>* a, uint64_t max_elems) {
   return true;
 }
 
-Status Bad(std::string_view what) { return AURORA_ERROR(kCorruption, "malformed chunk: {}", what); }
+Status Bad(std::string_view what) {
+  return AURORA_ERROR(kCorruption, "malformed chunk: {}", what);
+}
 
 }  // namespace
 
@@ -36,7 +38,9 @@ void SerializeChunk(const Chunk& chunk, std::string* out) {
     w.PutString(c.type()->Name());
     PutArray(w, c.nulls);
     switch (c.layout().kind) {
-      case ColumnLayout::Kind::kFixed: PutArray(w, c.data); break;
+      case ColumnLayout::Kind::kFixed:
+        PutArray(w, c.data);
+        break;
       case ColumnLayout::Kind::kString:
         PutArray(w, c.offsets);
         PutArray(w, c.chars);
@@ -67,22 +71,27 @@ Result<Chunk> DeserializeChunk(std::string_view in) {
     auto type = ParseDataType(type_name);
     if (!type.ok()) return Bad(type.status().message());
     auto col = std::make_shared<Column>(*type);
-    if (!GetArray(r, &col->nulls, rows) || (!col->nulls.empty() && col->nulls.size() != rows)) return Bad("null map");
+    if (!GetArray(r, &col->nulls, rows) || (!col->nulls.empty() && col->nulls.size() != rows))
+      return Bad("null map");
     const ColumnLayout& l = col->layout();
     switch (l.kind) {
       case ColumnLayout::Kind::kFixed:
-        if (!GetArray(r, &col->data, rows * l.width) || col->data.size() != rows * l.width) return Bad("values");
+        if (!GetArray(r, &col->data, rows * l.width) || col->data.size() != rows * l.width)
+          return Bad("values");
         break;
       case ColumnLayout::Kind::kString:
-        if (!GetArray(r, &col->offsets, rows) || col->offsets.size() != rows || !GetArray(r, &col->chars, UINT64_MAX))
+        if (!GetArray(r, &col->offsets, rows) || col->offsets.size() != rows ||
+            !GetArray(r, &col->chars, UINT64_MAX))
           return Bad("strings");
         for (size_t k = 0; k < rows; ++k)
-          if (col->offsets[k] > col->chars.size() || (k && col->offsets[k] < col->offsets[k - 1])) return Bad("string offsets");
+          if (col->offsets[k] > col->chars.size() || (k && col->offsets[k] < col->offsets[k - 1]))
+            return Bad("string offsets");
         break;
       case ColumnLayout::Kind::kDictionary: {
         auto dict = std::make_shared<Column>(DataType::Make(TypeId::kString));
         uint64_t dict_size;
-        if (!GetArray(r, &dict->offsets, UINT64_MAX) || !GetArray(r, &dict->chars, UINT64_MAX)) return Bad("dictionary");
+        if (!GetArray(r, &dict->offsets, UINT64_MAX) || !GetArray(r, &dict->chars, UINT64_MAX))
+          return Bad("dictionary");
         dict_size = dict->offsets.size();
         for (size_t k = 0; k < dict_size; ++k)
           if (dict->offsets[k] > dict->chars.size() || (k && dict->offsets[k] < dict->offsets[k - 1]))

@@ -51,10 +51,18 @@ void ApplyDelta(std::string& buf, int width, bool encode) {
   size_t n = buf.size() / width;
   char* p = buf.data();
   switch (width) {
-    case 1: encode ? DeltaEncode<uint8_t>(p, n) : DeltaDecode<uint8_t>(p, n); break;
-    case 2: encode ? DeltaEncode<uint16_t>(p, n) : DeltaDecode<uint16_t>(p, n); break;
-    case 4: encode ? DeltaEncode<uint32_t>(p, n) : DeltaDecode<uint32_t>(p, n); break;
-    default: encode ? DeltaEncode<uint64_t>(p, n) : DeltaDecode<uint64_t>(p, n); break;
+    case 1:
+      encode ? DeltaEncode<uint8_t>(p, n) : DeltaDecode<uint8_t>(p, n);
+      break;
+    case 2:
+      encode ? DeltaEncode<uint16_t>(p, n) : DeltaDecode<uint16_t>(p, n);
+      break;
+    case 4:
+      encode ? DeltaEncode<uint32_t>(p, n) : DeltaDecode<uint32_t>(p, n);
+      break;
+    default:
+      encode ? DeltaEncode<uint64_t>(p, n) : DeltaDecode<uint64_t>(p, n);
+      break;
   }
 }
 
@@ -72,7 +80,8 @@ Result<CodecSpec> CodecSpec::Parse(std::string_view text) {
   while (start <= s.size()) {
     size_t comma = s.find(',', start);
     // A comma inside ZSTD(...) cannot occur (one argument), so splitting on ',' is safe.
-    std::string_view part = Trim(s.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    std::string_view part =
+        Trim(s.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     if (part.empty()) return Bad(text, "empty codec in the list");
     std::string upper;
     for (char c : part) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -87,7 +96,8 @@ Result<CodecSpec> CodecSpec::Parse(std::string_view text) {
       std::string_view digits = std::string_view(upper).substr(5, upper.size() - 6);
       int level = 0;
       auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), level);
-      if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || level < 1 || level > 22)
+      if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || level < 1 ||
+          level > 22)
         return Bad(text, "ZSTD takes a level from 1 to 22");
       step = {CodecKind::kZSTD, level};
     } else if (upper == "DELTA" || upper.rfind("DELTA(", 0) == 0) {
@@ -95,9 +105,11 @@ Result<CodecSpec> CodecSpec::Parse(std::string_view text) {
     } else if (upper == "DOUBLEDELTA") {
       step.kind = CodecKind::kDoubleDelta;
     } else {
-      return Bad(text, fmt::format("unknown codec '{}' (expected NONE, LZ4, ZSTD(level), Delta, DoubleDelta)", part));
+      return Bad(text, fmt::format("unknown codec '{}' (expected NONE, LZ4, ZSTD(level), Delta, DoubleDelta)",
+                                   part));
     }
-    bool is_compressor = step.kind == CodecKind::kLZ4 || step.kind == CodecKind::kZSTD || step.kind == CodecKind::kNone;
+    bool is_compressor =
+        step.kind == CodecKind::kLZ4 || step.kind == CodecKind::kZSTD || step.kind == CodecKind::kNone;
     if (is_compressor) {
       if (has_compressor) return Bad(text, "at most one of NONE, LZ4, ZSTD");
       has_compressor = true;
@@ -117,11 +129,21 @@ std::string CodecSpec::ToString() const {
   for (const auto& st : steps) {
     if (!out.empty()) out += ", ";
     switch (st.kind) {
-      case CodecKind::kNone: out += "NONE"; break;
-      case CodecKind::kLZ4: out += "LZ4"; break;
-      case CodecKind::kZSTD: out += fmt::format("ZSTD({})", st.level); break;
-      case CodecKind::kDelta: out += "Delta"; break;
-      case CodecKind::kDoubleDelta: out += "DoubleDelta"; break;
+      case CodecKind::kNone:
+        out += "NONE";
+        break;
+      case CodecKind::kLZ4:
+        out += "LZ4";
+        break;
+      case CodecKind::kZSTD:
+        out += fmt::format("ZSTD({})", st.level);
+        break;
+      case CodecKind::kDelta:
+        out += "Delta";
+        break;
+      case CodecKind::kDoubleDelta:
+        out += "DoubleDelta";
+        break;
     }
   }
   return out;
@@ -150,15 +172,19 @@ Status EncodeBlock(const CodecSpec& spec, int value_width, std::string_view inpu
     switch (st.kind) {
       case CodecKind::kDelta:
       case CodecKind::kDoubleDelta:
-        if (!(value_width == 1 || value_width == 2 || value_width == 4 || value_width == 8) || work.size() % value_width)
-          return Status(ErrorCode::kInvalidArgument, "Delta codecs apply to fixed-width numeric columns only");
+        if (!(value_width == 1 || value_width == 2 || value_width == 4 || value_width == 8) ||
+            work.size() % value_width)
+          return Status(ErrorCode::kInvalidArgument,
+                        "Delta codecs apply to fixed-width numeric columns only");
         ApplyDelta(work, value_width, true);
         if (st.kind == CodecKind::kDoubleDelta) ApplyDelta(work, value_width, true);
         break;
-      case CodecKind::kNone: break;
+      case CodecKind::kNone:
+        break;
       case CodecKind::kLZ4: {
         std::string c(LZ4_compressBound(static_cast<int>(work.size())), '\0');
-        int n = LZ4_compress_default(work.data(), c.data(), static_cast<int>(work.size()), static_cast<int>(c.size()));
+        int n = LZ4_compress_default(work.data(), c.data(), static_cast<int>(work.size()),
+                                     static_cast<int>(c.size()));
         if (n <= 0 && !work.empty()) return Status(ErrorCode::kInternal, "LZ4 compression failed");
         c.resize(n);
         work.swap(c);
@@ -167,7 +193,8 @@ Status EncodeBlock(const CodecSpec& spec, int value_width, std::string_view inpu
       case CodecKind::kZSTD: {
         std::string c(ZSTD_compressBound(work.size()), '\0');
         size_t n = ZSTD_compress(c.data(), c.size(), work.data(), work.size(), st.level);
-        if (ZSTD_isError(n)) return Status(ErrorCode::kInternal, fmt::format("ZSTD: {}", ZSTD_getErrorName(n)));
+        if (ZSTD_isError(n))
+          return Status(ErrorCode::kInternal, fmt::format("ZSTD: {}", ZSTD_getErrorName(n)));
         c.resize(n);
         work.swap(c);
         break;
@@ -181,7 +208,8 @@ Status EncodeBlock(const CodecSpec& spec, int value_width, std::string_view inpu
 Status DecodeBlock(std::string_view block, std::string* out) {
   BufferReader r(block);
   uint8_t nsteps;
-  if (!r.GetFixed(&nsteps) || nsteps == 0 || nsteps > 8) return Status(ErrorCode::kCorruption, "bad codec header");
+  if (!r.GetFixed(&nsteps) || nsteps == 0 || nsteps > 8)
+    return Status(ErrorCode::kCorruption, "bad codec header");
   CodecStep steps[8];
   int params[8];
   for (int i = 0; i < nsteps; ++i) {
@@ -192,7 +220,8 @@ Status DecodeBlock(std::string_view block, std::string* out) {
     params[i] = param;
   }
   uint32_t decoded_size;
-  if (!r.GetFixed(&decoded_size) || decoded_size > kMaxBlockSize) return Status(ErrorCode::kCorruption, "bad codec header");
+  if (!r.GetFixed(&decoded_size) || decoded_size > kMaxBlockSize)
+    return Status(ErrorCode::kCorruption, "bad codec header");
   std::string_view payload;
   if (!r.GetBytes(r.remaining(), &payload)) return Status(ErrorCode::kCorruption, "bad codec payload");
 
@@ -205,11 +234,13 @@ Status DecodeBlock(std::string_view block, std::string* out) {
         break;
       case CodecKind::kLZ4: {
         // LZ4 expands at most ~255x: a larger claim is a damaged header, not a reason to allocate.
-        if (decoded_size > payload.size() * 255 + 64) return Status(ErrorCode::kCorruption, "LZ4 block size out of range");
+        if (decoded_size > payload.size() * 255 + 64)
+          return Status(ErrorCode::kCorruption, "LZ4 block size out of range");
         work.resize(decoded_size);
         int n = LZ4_decompress_safe(payload.data(), work.data(), static_cast<int>(payload.size()),
                                     static_cast<int>(decoded_size));
-        if (n != static_cast<int>(decoded_size)) return Status(ErrorCode::kCorruption, "LZ4 payload does not decode");
+        if (n != static_cast<int>(decoded_size))
+          return Status(ErrorCode::kCorruption, "LZ4 payload does not decode");
         break;
       }
       case CodecKind::kZSTD: {
@@ -218,7 +249,8 @@ Status DecodeBlock(std::string_view block, std::string* out) {
           return Status(ErrorCode::kCorruption, "ZSTD frame size does not match the block header");
         work.resize(decoded_size);
         size_t n = ZSTD_decompress(work.data(), decoded_size, payload.data(), payload.size());
-        if (ZSTD_isError(n) || n != decoded_size) return Status(ErrorCode::kCorruption, "ZSTD payload does not decode");
+        if (ZSTD_isError(n) || n != decoded_size)
+          return Status(ErrorCode::kCorruption, "ZSTD payload does not decode");
         break;
       }
       case CodecKind::kDelta:

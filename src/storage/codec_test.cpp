@@ -30,8 +30,15 @@ void ExpectRoundTrip(const std::string& codec_text, int width, const std::string
 
 TEST(CodecTest, EveryCodecRoundTripsRandomAndEdgeCaseData) {
   std::mt19937_64 rng(7);
-  const std::vector<std::string> codecs = {"NONE", "LZ4", "ZSTD(1)", "ZSTD(19)", "Delta, LZ4", "Delta, ZSTD(3)",
-                                           "DoubleDelta, LZ4", "DoubleDelta, ZSTD(1)", "CODEC(Delta, NONE)"};
+  const std::vector<std::string> codecs = {"NONE",
+                                           "LZ4",
+                                           "ZSTD(1)",
+                                           "ZSTD(19)",
+                                           "Delta, LZ4",
+                                           "Delta, ZSTD(3)",
+                                           "DoubleDelta, LZ4",
+                                           "DoubleDelta, ZSTD(1)",
+                                           "CODEC(Delta, NONE)"};
   std::vector<int64_t> max_values(1000, std::numeric_limits<int64_t>::max());
   max_values[3] = std::numeric_limits<int64_t>::min();
   std::vector<int64_t> times;
@@ -104,7 +111,8 @@ TEST(CodecTest, BitPackingRoundTripsEveryWidth) {
       ASSERT_TRUE(UnpackBits(packed, n, bits, out.data()).ok());
       EXPECT_EQ(out, codes) << bits;
       if (n > 1) {
-        EXPECT_FALSE(UnpackBits(std::string_view(packed).substr(0, packed.size() - 1), n, bits, out.data()).ok());
+        EXPECT_FALSE(
+            UnpackBits(std::string_view(packed).substr(0, packed.size() - 1), n, bits, out.data()).ok());
       }
     }
   }

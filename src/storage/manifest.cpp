@@ -36,16 +36,23 @@ bool Unhex(std::string_view hex, std::string* out) {
 }
 }  // namespace
 
-std::string Manifest::PartFileName(uint64_t id) { return fmt::format("{:012}.part", id); }
+std::string Manifest::PartFileName(uint64_t id) {
+  return fmt::format("{:012}.part", id);
+}
 
 std::string EncodeManifest(const Manifest& m) {
   nlohmann::json parts = nlohmann::json::array();
   for (const auto& p : m.parts)
-    parts.push_back({{"id", p.id}, {"partition", p.partition}, {"level", p.level}, {"rows", p.rows}, {"bytes", p.bytes}});
+    parts.push_back(
+        {{"id", p.id}, {"partition", p.partition}, {"level", p.level}, {"rows", p.rows}, {"bytes", p.bytes}});
   nlohmann::json sources = nlohmann::json::object();
   for (const auto& [k, v] : m.sources) sources[k] = Hex(v);
-  nlohmann::json j = {{"format", 1},           {"version", m.version},   {"schema", m.schema.ToJson()},
-                      {"next_part_id", m.next_part_id}, {"wal_start", m.wal_start}, {"parts", parts},
+  nlohmann::json j = {{"format", 1},
+                      {"version", m.version},
+                      {"schema", m.schema.ToJson()},
+                      {"next_part_id", m.next_part_id},
+                      {"wal_start", m.wal_start},
+                      {"parts", parts},
                       {"sources", sources}};
   std::string payload = j.dump();
   std::string out(kManifestMagic, 8);
@@ -67,19 +74,22 @@ Result<Manifest> DecodeManifest(std::string_view bytes, const std::string& path)
   if (Hash64(payload) != sum) return AURORA_ERROR(kCorruption, "manifest '{}': checksum mismatch", path);
   try {
     auto j = nlohmann::json::parse(payload);
-    if (j.at("format").get<int>() != 1) return AURORA_ERROR(kCorruption, "manifest '{}': unknown format", path);
+    if (j.at("format").get<int>() != 1)
+      return AURORA_ERROR(kCorruption, "manifest '{}': unknown format", path);
     Manifest m;
     m.version = j.at("version").get<uint64_t>();
     AURORA_ASSIGN_OR_RETURN(m.schema, TableSchema::FromJson(j.at("schema")));
     m.next_part_id = j.at("next_part_id").get<uint64_t>();
     m.wal_start = j.at("wal_start").get<uint64_t>();
     for (const auto& jp : j.at("parts")) {
-      m.parts.push_back({jp.at("id").get<uint64_t>(), jp.at("partition").get<int64_t>(), jp.at("level").get<uint32_t>(),
-                         jp.at("rows").get<uint64_t>(), jp.at("bytes").get<uint64_t>()});
+      m.parts.push_back({jp.at("id").get<uint64_t>(), jp.at("partition").get<int64_t>(),
+                         jp.at("level").get<uint32_t>(), jp.at("rows").get<uint64_t>(),
+                         jp.at("bytes").get<uint64_t>()});
     }
     for (const auto& [k, v] : j.at("sources").items()) {
       std::string raw;
-      if (!Unhex(v.get<std::string>(), &raw)) return AURORA_ERROR(kCorruption, "manifest '{}': bad source position", path);
+      if (!Unhex(v.get<std::string>(), &raw))
+        return AURORA_ERROR(kCorruption, "manifest '{}': bad source position", path);
       m.sources[k] = raw;
     }
     return m;

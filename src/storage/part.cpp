@@ -42,7 +42,9 @@ bool GetValue(BufferReader& r, Value* v) {
   uint8_t tag;
   if (!r.GetFixed(&tag)) return false;
   switch (tag) {
-    case kTagNull: *v = std::monostate{}; return true;
+    case kTagNull:
+      *v = std::monostate{};
+      return true;
     case kTagInt: {
       int64_t x;
       if (!r.GetSignedVarint(&x)) return false;
@@ -67,7 +69,8 @@ bool GetValue(BufferReader& r, Value* v) {
       *v = std::move(x);
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -78,7 +81,8 @@ void PutBlockRef(BufferWriter& w, const BlockRef& b) {
 }
 bool GetBlockRef(BufferReader& r, BlockRef* b) {
   uint64_t off, size;
-  if (!r.GetVarint(&off) || !r.GetVarint(&size) || !r.GetFixed(&b->checksum) || size > UINT32_MAX) return false;
+  if (!r.GetVarint(&off) || !r.GetVarint(&size) || !r.GetFixed(&b->checksum) || size > UINT32_MAX)
+    return false;
   b->offset = off;
   b->size = static_cast<uint32_t>(size);
   return true;
@@ -123,8 +127,8 @@ struct ColumnEncoder {
   const ColumnDef* def = nullptr;
   const Column* col = nullptr;
   bool dictionary = false;
-  std::shared_ptr<Column> dict;    // sorted values
-  std::vector<uint32_t> codes;     // per row, into dict
+  std::shared_ptr<Column> dict;  // sorted values
+  std::vector<uint32_t> codes;   // per row, into dict
   int bits = 1;
 };
 
@@ -179,7 +183,8 @@ bool ShouldAutoDictionary(const Column& c, size_t rows, uint32_t max_distinct) {
 }
 
 template <typename T>
-void FixedMinMax(const Column& c, size_t begin, size_t count, bool* any, T* mn, T* mx, uint32_t* nulls, bool* nan) {
+void FixedMinMax(const Column& c, size_t begin, size_t count, bool* any, T* mn, T* mx, uint32_t* nulls,
+                 bool* nan) {
   const T* v = c.Data<T>();
   const bool has_nulls = !c.nulls.empty();
   for (size_t i = begin; i < begin + count; ++i) {
@@ -206,16 +211,19 @@ void FixedMinMax(const Column& c, size_t begin, size_t count, bool* any, T* mn, 
 
 template <typename T>
 Value ToValue(T x) {
-  if constexpr (std::is_floating_point_v<T>) return static_cast<double>(x);
-  else if constexpr (std::is_same_v<T, uint64_t>) return x;
-  else return static_cast<int64_t>(x);
+  if constexpr (std::is_floating_point_v<T>)
+    return static_cast<double>(x);
+  else if constexpr (std::is_same_v<T, uint64_t>)
+    return x;
+  else
+    return static_cast<int64_t>(x);
 }
 
 // Min/max of rows [begin, begin+count), ignoring NULLs. Returns false when no valid stats exist (long
 // strings, NaN); both are NULL when every row is NULL. `codes` (dictionary-encoded columns) are indexes
 // into the sorted `dict`, so their min/max give the values' min/max.
-bool GranuleStats(const Column& c, const uint32_t* codes, const Column* dict, size_t begin, size_t count, Value* mn,
-                  Value* mx, uint32_t* nulls) {
+bool GranuleStats(const Column& c, const uint32_t* codes, const Column* dict, size_t begin, size_t count,
+                  Value* mn, Value* mx, uint32_t* nulls) {
   *nulls = 0;
   *mn = std::monostate{};
   *mx = std::monostate{};
@@ -237,7 +245,8 @@ bool GranuleStats(const Column& c, const uint32_t* codes, const Column* dict, si
       }
     }
     if (!any) return true;
-    if (dict->StringAt(lo).size() > kMaxStatString || dict->StringAt(hi).size() > kMaxStatString) return false;
+    if (dict->StringAt(lo).size() > kMaxStatString || dict->StringAt(hi).size() > kMaxStatString)
+      return false;
     *mn = std::string(dict->StringAt(lo));
     *mx = std::string(dict->StringAt(hi));
     return true;
@@ -254,20 +263,41 @@ bool GranuleStats(const Column& c, const uint32_t* codes, const Column* dict, si
     };
     switch (l.value_id) {
       case TypeId::kBool:
-      case TypeId::kUInt8: run(uint8_t{}); break;
-      case TypeId::kInt8: run(int8_t{}); break;
-      case TypeId::kInt16: run(int16_t{}); break;
+      case TypeId::kUInt8:
+        run(uint8_t{});
+        break;
+      case TypeId::kInt8:
+        run(int8_t{});
+        break;
+      case TypeId::kInt16:
+        run(int16_t{});
+        break;
       case TypeId::kUInt16:
-      case TypeId::kDate: run(uint16_t{}); break;
-      case TypeId::kInt32: run(int32_t{}); break;
+      case TypeId::kDate:
+        run(uint16_t{});
+        break;
+      case TypeId::kInt32:
+        run(int32_t{});
+        break;
       case TypeId::kUInt32:
-      case TypeId::kDateTime: run(uint32_t{}); break;
+      case TypeId::kDateTime:
+        run(uint32_t{});
+        break;
       case TypeId::kInt64:
-      case TypeId::kDateTime64: run(int64_t{}); break;
-      case TypeId::kUInt64: run(uint64_t{}); break;
-      case TypeId::kFloat32: run(float{}); break;
-      case TypeId::kFloat64: run(double{}); break;
-      default: return false;
+      case TypeId::kDateTime64:
+        run(int64_t{});
+        break;
+      case TypeId::kUInt64:
+        run(uint64_t{});
+        break;
+      case TypeId::kFloat32:
+        run(float{});
+        break;
+      case TypeId::kFloat64:
+        run(double{});
+        break;
+      default:
+        return false;
     }
     if (nan) {
       *mn = std::monostate{};
@@ -352,7 +382,8 @@ Result<PartWriteResult> WritePart(FileSystem& fs, const std::string& path, const
     // Bit-packed codes and strings are not fixed-width values: only the compressor applies to them.
     CodecSpec compressor_only;
     for (const auto& step : codec.steps)
-      if (step.kind != CodecKind::kDelta && step.kind != CodecKind::kDoubleDelta) compressor_only.steps.push_back(step);
+      if (step.kind != CodecKind::kDelta && step.kind != CodecKind::kDoubleDelta)
+        compressor_only.steps.push_back(step);
     if (layout.kind == ColumnLayout::Kind::kDictionary ||
         (layout.kind == ColumnLayout::Kind::kString &&
          ShouldAutoDictionary(col, n, schema.settings.auto_dictionary_max))) {
@@ -385,13 +416,14 @@ Result<PartWriteResult> WritePart(FileSystem& fs, const std::string& path, const
       block.clear();
       uint32_t null_count = 0;
       Value mn, mx;
-      bool has_stats = GranuleStats(col, e.dictionary ? e.codes.data() : nullptr, e.dict.get(), begin, count, &mn,
-                                    &mx, &null_count);
+      bool has_stats = GranuleStats(col, e.dictionary ? e.codes.data() : nullptr, e.dict.get(), begin, count,
+                                    &mn, &mx, &null_count);
       bool has_nulls = null_count > 0;
       block.push_back(static_cast<char>(has_nulls ? 1 : 0));
       if (has_nulls) {
-        AURORA_RETURN_IF_ERROR(EncodeBlock(nulls_codec, 1,
-            std::string_view(reinterpret_cast<const char*>(col.nulls.data() + begin), count), &nulls_encoded));
+        AURORA_RETURN_IF_ERROR(EncodeBlock(
+            nulls_codec, 1, std::string_view(reinterpret_cast<const char*>(col.nulls.data() + begin), count),
+            &nulls_encoded));
         BufferWriter bw(&block);
         bw.PutVarint(nulls_encoded.size());
         block.append(nulls_encoded);
@@ -401,7 +433,8 @@ Result<PartWriteResult> WritePart(FileSystem& fs, const std::string& path, const
       if (e.dictionary) {
         PackBits(e.codes.data() + begin, count, e.bits, &raw);
       } else if (layout.kind == ColumnLayout::Kind::kFixed) {
-        raw.assign(reinterpret_cast<const char*>(col.data.data() + begin * layout.width), count * layout.width);
+        raw.assign(reinterpret_cast<const char*>(col.data.data() + begin * layout.width),
+                   count * layout.width);
         width = layout.width;
       } else {
         PutStrings(col, begin, count, &raw);
@@ -462,7 +495,8 @@ Result<std::shared_ptr<Part>> Part::Open(FileSystem& fs, const std::string& path
   if (size < 8 + 24) return Invalid(path, "file too short");
   char tail[24];
   AURORA_RETURN_IF_ERROR(part->file_->Read(size - 24, 24, tail));
-  if (std::memcmp(tail + 16, kPartEndMagic, 8) != 0) return Invalid(path, "missing end marker (unfinished write?)");
+  if (std::memcmp(tail + 16, kPartEndMagic, 8) != 0)
+    return Invalid(path, "missing end marker (unfinished write?)");
   uint64_t footer_size, footer_sum;
   std::memcpy(&footer_size, tail, 8);
   std::memcpy(&footer_sum, tail + 8, 8);
@@ -497,7 +531,8 @@ Result<std::shared_ptr<Part>> Part::Open(FileSystem& fs, const std::string& path
     PartColumn pc;
     std::string type_name;
     uint8_t dict;
-    if (!r.GetString(&pc.name) || !r.GetString(&type_name) || !r.GetFixed(&dict)) return Invalid(path, "bad column header");
+    if (!r.GetString(&pc.name) || !r.GetString(&type_name) || !r.GetFixed(&dict))
+      return Invalid(path, "bad column header");
     auto type = ParseDataType(type_name);
     if (!type.ok()) return Invalid(path, type.status().message());
     pc.type = *type;
@@ -532,7 +567,8 @@ Result<std::shared_ptr<Part>> Part::Open(FileSystem& fs, const std::string& path
     pc.uncompressed_bytes = uncompressed;
     if (pc.dictionary) {
       std::string payload;
-      AURORA_RETURN_IF_ERROR(part->ReadBlock(pc.dict_block, &payload, "dictionary of column '" + pc.name + "'"));
+      AURORA_RETURN_IF_ERROR(
+          part->ReadBlock(pc.dict_block, &payload, "dictionary of column '" + pc.name + "'"));
       auto d = std::make_shared<Column>(DataType::Make(TypeId::kString));
       Status st = GetStrings(payload, dict_size, d.get());
       if (!st.ok()) return st.WithContext(fmt::format("part '{}' dictionary of column '{}'", path, pc.name));
@@ -568,8 +604,8 @@ Status Part::ReadBlock(const BlockRef& ref, std::string* out, std::string_view w
   std::string block(ref.size, '\0');
   AURORA_RETURN_IF_ERROR(file_->Read(ref.offset, ref.size, block.data()));
   if (Hash64(block) != ref.checksum)
-    return AURORA_ERROR(kCorruption, "checksum mismatch in part '{}' at offset {} ({} bytes, {})", path_, ref.offset,
-                        ref.size, what);
+    return AURORA_ERROR(kCorruption, "checksum mismatch in part '{}' at offset {} ({} bytes, {})", path_,
+                        ref.offset, ref.size, what);
   Status st = DecodeBlock(block, out);
   if (!st.ok()) return st.WithContext(fmt::format("part '{}' at offset {} ({})", path_, ref.offset, what));
   return Status::OK();
@@ -582,9 +618,12 @@ Result<ColumnPtr> Part::ReadColumn(size_t ci, size_t g) const {
   std::string block(ref.size, '\0');
   AURORA_RETURN_IF_ERROR(file_->Read(ref.offset, ref.size, block.data()));
   if (Hash64(block) != ref.checksum)
-    return AURORA_ERROR(kCorruption, "checksum mismatch in part '{}' at offset {} ({} bytes, column '{}', granule {})",
+    return AURORA_ERROR(kCorruption,
+                        "checksum mismatch in part '{}' at offset {} ({} bytes, column '{}', granule {})",
                         path_, ref.offset, ref.size, pc.name, g);
-  auto where = [&] { return fmt::format("part '{}' at offset {} (column '{}', granule {})", path_, ref.offset, pc.name, g); };
+  auto where = [&] {
+    return fmt::format("part '{}' at offset {} (column '{}', granule {})", path_, ref.offset, pc.name, g);
+  };
   BufferReader r(block);
   uint8_t flags;
   if (!r.GetFixed(&flags)) return AURORA_ERROR(kCorruption, "{}: empty block", where());
@@ -611,7 +650,8 @@ Result<ColumnPtr> Part::ReadColumn(size_t ci, size_t g) const {
     AURORA_RETURN_IF_ERROR(UnpackBits(payload, count, bits, col->MutableData<uint32_t>()));
     const uint32_t* codes = col->Codes();
     for (size_t i = 0; i < count; ++i)
-      if (codes[i] >= pc.dict->size()) return AURORA_ERROR(kCorruption, "{}: dictionary code out of range", where());
+      if (codes[i] >= pc.dict->size())
+        return AURORA_ERROR(kCorruption, "{}: dictionary code out of range", where());
     col->SetSizeUnsafe(count);
   } else if (l.kind == ColumnLayout::Kind::kFixed) {
     if (payload.size() != count * l.width) return AURORA_ERROR(kCorruption, "{}: wrong value count", where());

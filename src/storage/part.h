@@ -31,9 +31,9 @@ struct BlockRef {
 
 struct PartColumn {
   std::string name;
-  DataTypePtr type;       // the declared type when the part was written
-  bool dictionary = false;  // codes in blocks, values in `dict`
-  std::vector<BlockRef> blocks;  // one per granule
+  DataTypePtr type;                // the declared type when the part was written
+  bool dictionary = false;         // codes in blocks, values in `dict`
+  std::vector<BlockRef> blocks;    // one per granule
   std::vector<uint8_t> has_stats;  // per granule: min/max are valid (false for long strings, NaN)
   std::vector<Value> mins, maxs;   // per granule, NULLs ignored; NULL when the granule is all NULL
   std::vector<uint32_t> null_counts;
@@ -50,8 +50,8 @@ struct PartColumn {
 
 struct PartMeta {
   uint64_t id = 0;
-  uint32_t level = 0;      // 0 for a flushed part; merges produce max(inputs) + 1
-  int64_t partition = 0;   // PartitionIdOf() of its rows; 0 when the table is not partitioned
+  uint32_t level = 0;     // 0 for a flushed part; merges produce max(inputs) + 1
+  int64_t partition = 0;  // PartitionIdOf() of its rows; 0 when the table is not partitioned
 };
 
 class Part {

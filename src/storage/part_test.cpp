@@ -60,7 +60,8 @@ TEST(PartTest, WritesAndReadsBackEveryColumnAndStatistic) {
       bool any = false;
       for (size_t i = 0; i < (*col)->size(); ++i) {
         size_t row = p.granule_start(g) + i;
-        EXPECT_EQ(CompareValues((*col)->ValueAt(i), rows.columns[c]->ValueAt(row)), 0) << pc.name << " row " << row;
+        EXPECT_EQ(CompareValues((*col)->ValueAt(i), rows.columns[c]->ValueAt(row)), 0)
+            << pc.name << " row " << row;
         Value v = (*col)->ValueAt(i);
         if (IsNull(v)) continue;
         if (!any || CompareValues(v, mn) < 0) mn = v;

@@ -71,16 +71,20 @@ ScanPlan TableSnapshot::Plan(const ScanPredicate& predicate) const {
         if (r->column != k0 || !r->in_values.empty()) continue;
         if (r->lower) {
           // Last granule whose first key is < lower (it may still hold rows >= lower).
-          size_t first_ge = std::partition_point(idx.begin(), idx.end(), [&](const std::vector<Value>& key) {
-                              return CompareValues(key[0], *r->lower) < 0;
-                            }) - idx.begin();
+          size_t first_ge = std::partition_point(idx.begin(), idx.end(),
+                                                 [&](const std::vector<Value>& key) {
+                                                   return CompareValues(key[0], *r->lower) < 0;
+                                                 }) -
+                            idx.begin();
           lo = std::max(lo, first_ge == 0 ? 0 : first_ge - 1);
         }
         if (r->upper) {
-          size_t first_gt = std::partition_point(idx.begin(), idx.end(), [&](const std::vector<Value>& key) {
-                              int c = CompareValues(key[0], *r->upper);
-                              return c < 0 || (c == 0 && r->upper_inclusive);
-                            }) - idx.begin();
+          size_t first_gt = std::partition_point(idx.begin(), idx.end(),
+                                                 [&](const std::vector<Value>& key) {
+                                                   int c = CompareValues(key[0], *r->upper);
+                                                   return c < 0 || (c == 0 && r->upper_inclusive);
+                                                 }) -
+                            idx.begin();
           hi = std::min(hi, first_gt);
         }
       }

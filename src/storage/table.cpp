@@ -83,19 +83,28 @@ class PartitionMapper {
 // The stored integer of row i of a fixed-width integer, date or time column.
 int64_t StoredInt(const Column& c, size_t i) {
   switch (c.layout().value_id) {
-    case TypeId::kInt8: return c.Data<int8_t>()[i];
-    case TypeId::kInt16: return c.Data<int16_t>()[i];
-    case TypeId::kInt32: return c.Data<int32_t>()[i];
+    case TypeId::kInt8:
+      return c.Data<int8_t>()[i];
+    case TypeId::kInt16:
+      return c.Data<int16_t>()[i];
+    case TypeId::kInt32:
+      return c.Data<int32_t>()[i];
     case TypeId::kInt64:
-    case TypeId::kDateTime64: return c.Data<int64_t>()[i];
+    case TypeId::kDateTime64:
+      return c.Data<int64_t>()[i];
     case TypeId::kBool:
-    case TypeId::kUInt8: return c.Data<uint8_t>()[i];
+    case TypeId::kUInt8:
+      return c.Data<uint8_t>()[i];
     case TypeId::kUInt16:
-    case TypeId::kDate: return c.Data<uint16_t>()[i];
+    case TypeId::kDate:
+      return c.Data<uint16_t>()[i];
     case TypeId::kUInt32:
-    case TypeId::kDateTime: return c.Data<uint32_t>()[i];
-    case TypeId::kUInt64: return static_cast<int64_t>(c.Data<uint64_t>()[i]);
-    default: AURORA_CHECK_MSG(false, "StoredInt on a non-integer column");
+    case TypeId::kDateTime:
+      return c.Data<uint32_t>()[i];
+    case TypeId::kUInt64:
+      return static_cast<int64_t>(c.Data<uint64_t>()[i]);
+    default:
+      AURORA_CHECK_MSG(false, "StoredInt on a non-integer column");
   }
 }
 
@@ -108,9 +117,15 @@ ColumnPtr MakeDefaultColumn(const DataTypePtr& type, size_t rows) {
     col->nulls.resize_fill(rows, 1);
   }
   switch (l.kind) {
-    case ColumnLayout::Kind::kFixed: col->data.resize_fill(rows * l.width, 0); break;
-    case ColumnLayout::Kind::kString: col->offsets.resize_fill(rows, 0); break;
-    case ColumnLayout::Kind::kDictionary: col->data.resize_fill(rows * 4, 0); break;  // code 0 is ""
+    case ColumnLayout::Kind::kFixed:
+      col->data.resize_fill(rows * l.width, 0);
+      break;
+    case ColumnLayout::Kind::kString:
+      col->offsets.resize_fill(rows, 0);
+      break;
+    case ColumnLayout::Kind::kDictionary:
+      col->data.resize_fill(rows * 4, 0);
+      break;  // code 0 is ""
   }
   col->SetSizeUnsafe(rows);
   return col;
@@ -119,10 +134,11 @@ ColumnPtr MakeDefaultColumn(const DataTypePtr& type, size_t rows) {
 Table::Table(FileSystem& fs, std::string dir, Clock& clock, TableOptions options)
     : fs_(fs), dir_(std::move(dir)), clock_(clock), options_(options) {}
 
-Result<std::unique_ptr<Table>> Table::Create(FileSystem& fs, const std::string& dir, const TableSchema& schema,
-                                             Clock& clock, TableOptions options) {
+Result<std::unique_ptr<Table>> Table::Create(FileSystem& fs, const std::string& dir,
+                                             const TableSchema& schema, Clock& clock, TableOptions options) {
   AURORA_RETURN_IF_ERROR(schema.Validate());
-  if (fs.Exists(JoinPath(dir, "manifest"))) return AURORA_ERROR(kAlreadyExists, "table directory '{}' is in use", dir);
+  if (fs.Exists(JoinPath(dir, "manifest")))
+    return AURORA_ERROR(kAlreadyExists, "table directory '{}' is in use", dir);
   AURORA_RETURN_IF_ERROR(fs.CreateDirs(JoinPath(dir, "parts")));
   AURORA_RETURN_IF_ERROR(fs.CreateDirs(JoinPath(dir, "wal")));
   AURORA_RETURN_IF_ERROR(fs.SyncDir(dir));
@@ -132,7 +148,8 @@ Result<std::unique_ptr<Table>> Table::Create(FileSystem& fs, const std::string& 
   return Open(fs, dir, clock, options);
 }
 
-Result<std::unique_ptr<Table>> Table::Open(FileSystem& fs, const std::string& dir, Clock& clock, TableOptions options) {
+Result<std::unique_ptr<Table>> Table::Open(FileSystem& fs, const std::string& dir, Clock& clock,
+                                           TableOptions options) {
   std::unique_ptr<Table> t(new Table(fs, dir, clock, options));
   AURORA_RETURN_IF_ERROR(t->Recover());
   if (options.background) t->bg_thread_ = std::thread([p = t.get()] { p->BackgroundLoop(); });
@@ -182,7 +199,8 @@ Status Table::Recover() {
   DeleteObsoleteWal(manifest_.wal_start);
   const int64_t now = clock_.NowMillis();
   AURORA_ASSIGN_OR_RETURN(
-      WalReplayResult replay, ReplayWal(fs_, wal_dir, manifest_.wal_start, [&](const WalRecordView& rec) -> Status {
+      WalReplayResult replay,
+      ReplayWal(fs_, wal_dir, manifest_.wal_start, [&](const WalRecordView& rec) -> Status {
         BufferReader r(rec.payload);
         uint8_t type;
         std::string_view source, position;
@@ -204,9 +222,11 @@ Status Table::Recover() {
     problems_.push_back(std::move(p));
   }
   uint64_t first = std::max(replay.last_segment + 1, manifest_.wal_start);
-  AURORA_ASSIGN_OR_RETURN(wal_, Wal::Create(fs_, wal_dir, first, schema_.settings.fsync, schema_.settings.fsync_interval_ms));
+  AURORA_ASSIGN_OR_RETURN(
+      wal_, Wal::Create(fs_, wal_dir, first, schema_.settings.fsync, schema_.settings.fsync_interval_ms));
   if (replay.records > 0)
-    AURORA_LOG_INFO("table '{}': replayed {} WAL records ({} rows)", schema_.name, replay.records, buffer_rows_);
+    AURORA_LOG_INFO("table '{}': replayed {} WAL records ({} rows)", schema_.name, replay.records,
+                    buffer_rows_);
   return Status::OK();
 }
 
@@ -289,7 +309,8 @@ std::optional<std::string> Table::SourcePosition(std::string_view source) const 
 }
 
 Result<std::vector<std::shared_ptr<const Part>>> Table::WriteParts(
-    const std::vector<std::shared_ptr<const Chunk>>& chunks, uint32_t level, bool apply_ttl, bool sorted_inputs) {
+    const std::vector<std::shared_ptr<const Chunk>>& chunks, uint32_t level, bool apply_ttl,
+    bool sorted_inputs) {
   TableSchema schema;
   {
     std::lock_guard lock(mu_);
@@ -302,13 +323,15 @@ Result<std::vector<std::shared_ptr<const Part>>> Table::WriteParts(
   std::vector<uint32_t> perm;
   std::vector<size_t> runs;
   perm.reserve(n);
-  const Column* ttl_col = apply_ttl && schema.ttl ? all.columns[schema.IndexOf(schema.ttl->column)].get() : nullptr;
+  const Column* ttl_col =
+      apply_ttl && schema.ttl ? all.columns[schema.IndexOf(schema.ttl->column)].get() : nullptr;
   const int64_t cutoff = schema.ttl ? clock_.NowMillis() / 1000 - schema.ttl->seconds : 0;
   uint32_t row = 0;
   for (const auto& c : chunks) {
     runs.push_back(perm.size());
     for (size_t i = 0; i < c->num_rows; ++i, ++row)
-      if (!ttl_col || TimeValueToSeconds(*ttl_col->type(), StoredInt(*ttl_col, row)) >= cutoff) perm.push_back(row);
+      if (!ttl_col || TimeValueToSeconds(*ttl_col->type(), StoredInt(*ttl_col, row)) >= cutoff)
+        perm.push_back(row);
   }
   runs.push_back(perm.size());
   if (ttl_col) {
@@ -341,8 +364,8 @@ Result<std::vector<std::shared_ptr<const Part>>> Table::WriteParts(
   } else if (!sorted) {
     // A fixed-width first key sorts on extracted integers; other keys compare through the column.
     const Column* k0 = keys.empty() ? nullptr : keys[0];
-    if (k0 && k0->layout().kind == ColumnLayout::Kind::kFixed && !k0->type()->IsFloat() && k0->nulls.empty() &&
-        k0->layout().value_id != TypeId::kUInt64) {
+    if (k0 && k0->layout().kind == ColumnLayout::Kind::kFixed && !k0->type()->IsFloat() &&
+        k0->nulls.empty() && k0->layout().value_id != TypeId::kUInt64) {
       std::vector<int64_t> kv(n);
       for (uint32_t i : perm) kv[i] = StoredInt(*k0, i);
       std::stable_sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) {
@@ -412,7 +435,8 @@ Status Table::CommitLocked(Manifest next, const std::vector<std::shared_ptr<cons
                            const std::vector<uint64_t>& removed, bool clear_frozen) {
   next.version++;
   std::set<uint64_t> gone(removed.begin(), removed.end());
-  next.parts.erase(std::remove_if(next.parts.begin(), next.parts.end(), [&](const ManifestPart& p) { return gone.count(p.id); }),
+  next.parts.erase(std::remove_if(next.parts.begin(), next.parts.end(),
+                                  [&](const ManifestPart& p) { return gone.count(p.id); }),
                    next.parts.end());
   for (const auto& p : added)
     next.parts.push_back({p->id(), p->meta().partition, p->meta().level, p->num_rows(), p->file_bytes()});
@@ -505,7 +529,8 @@ void Table::DeleteObsoleteWal(uint64_t before_segment) {
   if (!names.ok()) return;
   for (const auto& n : *names) {
     uint64_t seq;
-    if (Wal::ParseSegmentName(n, &seq) && seq < before_segment) fs_.RemoveFile(JoinPath(wal_dir, n)).IgnoreError();
+    if (Wal::ParseSegmentName(n, &seq) && seq < before_segment)
+      fs_.RemoveFile(JoinPath(wal_dir, n)).IgnoreError();
   }
 }
 
@@ -550,10 +575,12 @@ Result<bool> Table::MergeOnce() {
     }
     for (auto& [key, parts] : tiers) {
       if (parts.size() < settings.merge_min_parts) continue;
-      std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a->num_rows() < b->num_rows(); });
+      std::sort(parts.begin(), parts.end(),
+                [](const auto& a, const auto& b) { return a->num_rows() < b->num_rows(); });
       uint64_t rows = 0;
       for (const auto& p : parts) {
-        if (inputs.size() >= settings.merge_max_parts || rows + p->num_rows() > settings.merge_max_rows) break;
+        if (inputs.size() >= settings.merge_max_parts || rows + p->num_rows() > settings.merge_max_rows)
+          break;
         inputs.push_back(p);
         rows += p->num_rows();
       }
@@ -639,9 +666,12 @@ Status Table::AlterSchema(const TableSchema& schema) {
   Manifest next;
   {
     std::lock_guard lock(mu_);
-    if (schema.name != schema_.name) return AURORA_ERROR(kInvalidArgument, "ALTER cannot rename table '{}'", schema_.name);
-    if (schema.order_by != schema_.order_by || schema.partition_by.ToString() != schema_.partition_by.ToString())
-      return AURORA_ERROR(kNotSupported, "ALTER cannot change ORDER BY or PARTITION BY of table '{}'", schema_.name);
+    if (schema.name != schema_.name)
+      return AURORA_ERROR(kInvalidArgument, "ALTER cannot rename table '{}'", schema_.name);
+    if (schema.order_by != schema_.order_by ||
+        schema.partition_by.ToString() != schema_.partition_by.ToString())
+      return AURORA_ERROR(kNotSupported, "ALTER cannot change ORDER BY or PARTITION BY of table '{}'",
+                          schema_.name);
     for (const auto& c : schema.columns) {
       const ColumnDef* old = schema_.Find(c.name);
       if (old && !old->type->Equals(*c.type))

@@ -46,7 +46,7 @@ struct TableOptions {
 };
 
 struct TableStats {
-  uint64_t rows = 0;          // in parts and buffer
+  uint64_t rows = 0;  // in parts and buffer
   uint64_t buffer_rows = 0;
   uint64_t parts = 0;
   uint64_t bytes_on_disk = 0;  // part files
@@ -68,8 +68,9 @@ struct TableStats {
 class Table {
  public:
   // Creates a new table in `dir` (which must not hold one) and opens it.
-  static Result<std::unique_ptr<Table>> Create(FileSystem& fs, const std::string& dir, const TableSchema& schema,
-                                               Clock& clock, TableOptions options = {});
+  static Result<std::unique_ptr<Table>> Create(FileSystem& fs, const std::string& dir,
+                                               const TableSchema& schema, Clock& clock,
+                                               TableOptions options = {});
   // Opens an existing table and recovers it.
   static Result<std::unique_ptr<Table>> Open(FileSystem& fs, const std::string& dir, Clock& clock,
                                              TableOptions options = {});
@@ -115,12 +116,15 @@ class Table {
                       const std::vector<uint64_t>& removed, bool clear_frozen = false);
   // Sorts, splits by partition and writes `chunks` as parts of `level`. With `sorted_inputs`, each chunk
   // is already sorted by the key (merge inputs) and the chunks are merged rather than sorted.
-  Result<std::vector<std::shared_ptr<const Part>>> WriteParts(const std::vector<std::shared_ptr<const Chunk>>& chunks,
-                                                             uint32_t level, bool apply_ttl, bool sorted_inputs = false);
+  Result<std::vector<std::shared_ptr<const Part>>> WriteParts(
+      const std::vector<std::shared_ptr<const Chunk>>& chunks, uint32_t level, bool apply_ttl,
+      bool sorted_inputs = false);
   Result<Chunk> ReadWholePart(const Part& part) const;
   void BackgroundLoop();
   void DeleteObsoleteWal(uint64_t before_segment);
-  std::string PartPath(uint64_t id) const { return JoinPath(JoinPath(dir_, "parts"), Manifest::PartFileName(id)); }
+  std::string PartPath(uint64_t id) const {
+    return JoinPath(JoinPath(dir_, "parts"), Manifest::PartFileName(id));
+  }
 
   FileSystem& fs_;
   const std::string dir_;
@@ -141,7 +145,7 @@ class Table {
   std::vector<std::shared_ptr<const Chunk>> buffer_;  // rows appended since the last rotation
   uint64_t buffer_rows_ = 0;
   int64_t buffer_oldest_ms_ = 0;
-  std::vector<std::shared_ptr<const Chunk>> frozen_;  // rows being flushed
+  std::vector<std::shared_ptr<const Chunk>> frozen_;           // rows being flushed
   std::map<std::string, std::string, std::less<>> positions_;  // latest, including the buffer
   std::map<std::string, std::string> frozen_positions_;
   std::vector<std::string> problems_;

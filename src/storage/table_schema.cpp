@@ -47,7 +47,9 @@ Result<PartitionSpec> PartitionSpec::Parse(std::string_view text) {
   if (s.empty() || Lower(s) == "tuple()") return spec;
   size_t open = s.find('(');
   if (open == std::string_view::npos || s.back() != ')')
-    return AURORA_ERROR(kInvalidArgument, "PARTITION BY '{}': expected toYYYYMM(column), toYYYYMMDD(column) or toDate(column)", text);
+    return AURORA_ERROR(kInvalidArgument,
+                        "PARTITION BY '{}': expected toYYYYMM(column), toYYYYMMDD(column) or toDate(column)",
+                        text);
   std::string fn(Trim(s.substr(0, open)));
   spec.column = std::string(Trim(s.substr(open + 1, s.size() - open - 2)));
   if (fn == "toYYYYMM") {
@@ -57,18 +59,25 @@ Result<PartitionSpec> PartitionSpec::Parse(std::string_view text) {
   } else if (fn == "toDate") {
     spec.kind = Kind::kToDate;
   } else {
-    return AURORA_ERROR(kNotSupported, "PARTITION BY '{}': supported are toYYYYMM, toYYYYMMDD and toDate of a time column", text);
+    return AURORA_ERROR(kNotSupported,
+                        "PARTITION BY '{}': supported are toYYYYMM, toYYYYMMDD and toDate of a time column",
+                        text);
   }
-  if (!IsValidIdentifier(spec.column)) return AURORA_ERROR(kInvalidArgument, "PARTITION BY '{}': expected a column name", text);
+  if (!IsValidIdentifier(spec.column))
+    return AURORA_ERROR(kInvalidArgument, "PARTITION BY '{}': expected a column name", text);
   return spec;
 }
 
 std::string PartitionSpec::ToString() const {
   switch (kind) {
-    case Kind::kNone: return "";
-    case Kind::kToYYYYMM: return fmt::format("toYYYYMM({})", column);
-    case Kind::kToYYYYMMDD: return fmt::format("toYYYYMMDD({})", column);
-    case Kind::kToDate: return fmt::format("toDate({})", column);
+    case Kind::kNone:
+      return "";
+    case Kind::kToYYYYMM:
+      return fmt::format("toYYYYMM({})", column);
+    case Kind::kToYYYYMMDD:
+      return fmt::format("toYYYYMMDD({})", column);
+    case Kind::kToDate:
+      return fmt::format("toDate({})", column);
   }
   return "";
 }
@@ -87,10 +96,11 @@ Result<TtlSpec> TtlSpec::Parse(std::string_view text) {
   rest = Trim(rest.substr(8));
   int64_t n = 0;
   auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
-  if (ec != std::errc() || n <= 0) return AURORA_ERROR(kInvalidArgument, "TTL '{}': expected a positive number", text);
+  if (ec != std::errc() || n <= 0)
+    return AURORA_ERROR(kInvalidArgument, "TTL '{}': expected a positive number", text);
   std::string unit = Lower(Trim(std::string_view(p, rest.data() + rest.size() - p)));
   if (!unit.empty() && unit.back() == 's') unit.pop_back();
-  int64_t mult = unit == "second" ? 1
+  int64_t mult = unit == "second"   ? 1
                  : unit == "minute" ? 60
                  : unit == "hour"   ? 3600
                  : unit == "day"    ? 86400
@@ -99,7 +109,8 @@ Result<TtlSpec> TtlSpec::Parse(std::string_view text) {
                  : unit == "year"   ? 365 * 86400
                                     : 0;
   if (mult == 0) return AURORA_ERROR(kInvalidArgument, "TTL '{}': unknown unit '{}'", text, unit);
-  if (!IsValidIdentifier(ttl.column)) return AURORA_ERROR(kInvalidArgument, "TTL '{}': expected a column name", text);
+  if (!IsValidIdentifier(ttl.column))
+    return AURORA_ERROR(kInvalidArgument, "TTL '{}': expected a column name", text);
   ttl.seconds = n * mult;
   return ttl;
 }
@@ -115,7 +126,8 @@ Status TableSettings::Set(std::string_view key, std::string_view value) {
     int64_t v = 0;
     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
     if (ec != std::errc() || p != value.data() + value.size() || v < lo || v > hi)
-      return AURORA_ERROR(kInvalidArgument, "setting {} = '{}': expected an integer from {} to {}", key, value, lo, hi);
+      return AURORA_ERROR(kInvalidArgument, "setting {} = '{}': expected an integer from {} to {}", key,
+                          value, lo, hi);
     *out = static_cast<std::remove_pointer_t<decltype(out)>>(v);
     return Status::OK();
   };
@@ -129,10 +141,14 @@ Status TableSettings::Set(std::string_view key, std::string_view value) {
   if (key == "auto_dictionary_max") return parse_int(0, 1 << 20, &auto_dictionary_max);
   if (key == "fsync") {
     std::string v = Lower(value);
-    if (v == "batch") fsync = FsyncPolicy::kBatch;
-    else if (v == "interval") fsync = FsyncPolicy::kInterval;
-    else if (v == "never") fsync = FsyncPolicy::kNever;
-    else return AURORA_ERROR(kInvalidArgument, "setting fsync = '{}': expected batch, interval or never", value);
+    if (v == "batch")
+      fsync = FsyncPolicy::kBatch;
+    else if (v == "interval")
+      fsync = FsyncPolicy::kInterval;
+    else if (v == "never")
+      fsync = FsyncPolicy::kNever;
+    else
+      return AURORA_ERROR(kInvalidArgument, "setting fsync = '{}': expected batch, interval or never", value);
     return Status::OK();
   }
   return AURORA_ERROR(kInvalidArgument, "unknown table setting '{}'", key);
@@ -160,9 +176,11 @@ Status TableSchema::Validate() const {
     const auto& c = columns[i];
     if (!IsValidIdentifier(c.name)) return AURORA_ERROR(kInvalidArgument, "invalid column name '{}'", c.name);
     for (size_t j = 0; j < i; ++j)
-      if (columns[j].name == c.name) return AURORA_ERROR(kInvalidArgument, "column '{}' is defined twice", c.name);
+      if (columns[j].name == c.name)
+        return AURORA_ERROR(kInvalidArgument, "column '{}' is defined twice", c.name);
     if (c.codec && c.codec->HasTransform() && c.type->Layout().kind != ColumnLayout::Kind::kFixed)
-      return AURORA_ERROR(kInvalidArgument, "column '{}': Delta and DoubleDelta apply to numeric and time columns, not {}",
+      return AURORA_ERROR(kInvalidArgument,
+                          "column '{}': Delta and DoubleDelta apply to numeric and time columns, not {}",
                           c.name, c.type->Name());
   }
   for (const auto& k : order_by) {
@@ -173,11 +191,13 @@ Status TableSchema::Validate() const {
     const ColumnDef* c = Find(col);
     if (!c) return AURORA_ERROR(kInvalidArgument, "{} names unknown column '{}'", what, col);
     if (!c->type->IsTime() || c->type->IsNullable())
-      return AURORA_ERROR(kInvalidArgument, "{} needs a non-Nullable Date, DateTime or DateTime64 column; '{}' is {}", what,
+      return AURORA_ERROR(kInvalidArgument,
+                          "{} needs a non-Nullable Date, DateTime or DateTime64 column; '{}' is {}", what,
                           col, c->type->Name());
     return Status::OK();
   };
-  if (partition_by.kind != PartitionSpec::Kind::kNone) AURORA_RETURN_IF_ERROR(check_time(partition_by.column, "PARTITION BY"));
+  if (partition_by.kind != PartitionSpec::Kind::kNone)
+    AURORA_RETURN_IF_ERROR(check_time(partition_by.column, "PARTITION BY"));
   if (ttl) AURORA_RETURN_IF_ERROR(check_time(ttl->column, "TTL"));
   return Status::OK();
 }
@@ -191,7 +211,8 @@ nlohmann::json TableSchema::ToJson() const {
     if (!c.comment.empty()) jc["comment"] = c.comment;
     cols.push_back(std::move(jc));
   }
-  nlohmann::json j = {{"name", name}, {"columns", cols}, {"order_by", order_by}, {"partition_by", partition_by.ToString()}};
+  nlohmann::json j = {
+      {"name", name}, {"columns", cols}, {"order_by", order_by}, {"partition_by", partition_by.ToString()}};
   if (ttl) j["ttl"] = ttl->ToString();
   if (!comment.empty()) j["comment"] = comment;
   const char* fsync_names[] = {"batch", "interval", "never"};
@@ -243,13 +264,16 @@ Result<TableSchema> TableSchema::FromJson(const nlohmann::json& j) {
 
 int64_t TimeValueToSeconds(const DataType& type, int64_t v) {
   switch (type.Base().id()) {
-    case TypeId::kDate: return v * 86400;
-    case TypeId::kDateTime: return v;
+    case TypeId::kDate:
+      return v * 86400;
+    case TypeId::kDateTime:
+      return v;
     case TypeId::kDateTime64: {
       int64_t t = type.TicksPerSecond();
       return v >= 0 ? v / t : -((-v + t - 1) / t);
     }
-    default: return v;
+    default:
+      return v;
   }
 }
 
@@ -259,10 +283,14 @@ int64_t PartitionIdOf(const PartitionSpec& spec, const DataType& type, int64_t s
   absl::TimeZone tz = type.Base().id() == TypeId::kDate ? absl::UTCTimeZone() : ZoneOf(type);
   absl::CivilSecond cs = absl::ToCivilSecond(absl::FromUnixSeconds(secs), tz);
   switch (spec.kind) {
-    case PartitionSpec::Kind::kToYYYYMM: return cs.year() * 100 + cs.month();
-    case PartitionSpec::Kind::kToYYYYMMDD: return cs.year() * 10000 + cs.month() * 100 + cs.day();
-    case PartitionSpec::Kind::kToDate: return (absl::CivilDay(cs) - absl::CivilDay(1970, 1, 1));
-    default: return 0;
+    case PartitionSpec::Kind::kToYYYYMM:
+      return cs.year() * 100 + cs.month();
+    case PartitionSpec::Kind::kToYYYYMMDD:
+      return cs.year() * 10000 + cs.month() * 100 + cs.day();
+    case PartitionSpec::Kind::kToDate:
+      return (absl::CivilDay(cs) - absl::CivilDay(1970, 1, 1));
+    default:
+      return 0;
   }
 }
 

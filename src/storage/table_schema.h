@@ -48,8 +48,8 @@ enum class FsyncPolicy : uint8_t { kBatch, kInterval, kNever };
 
 struct TableSettings {
   uint32_t granule_rows = 8192;
-  uint64_t flush_rows = 1 << 20;        // flush the buffer to a part at this many rows...
-  int64_t flush_interval_ms = 10'000;   // ...or when its oldest row is this old
+  uint64_t flush_rows = 1 << 20;       // flush the buffer to a part at this many rows...
+  int64_t flush_interval_ms = 10'000;  // ...or when its oldest row is this old
   FsyncPolicy fsync = FsyncPolicy::kBatch;
   int64_t fsync_interval_ms = 100;      // for kInterval
   uint32_t merge_min_parts = 4;         // parts of one size tier that trigger a merge

@@ -31,7 +31,8 @@ std::vector<uint64_t> AllIds(const TableSnapshot& snap) {
       auto chunk = snap.ReadGranule(p, g, {"id"});
       EXPECT_TRUE(chunk.ok()) << chunk.status().ToString();
       if (!chunk.ok()) continue;
-      for (size_t i = 0; i < chunk->num_rows; ++i) ids.push_back(std::get<uint64_t>(chunk->columns[0]->ValueAt(i)));
+      for (size_t i = 0; i < chunk->num_rows; ++i)
+        ids.push_back(std::get<uint64_t>(chunk->columns[0]->ValueAt(i)));
     }
   }
   for (size_t b = 0; b < snap.buffer().size(); ++b) {
@@ -60,7 +61,8 @@ void ExpectPartsSorted(const TableSnapshot& snap) {
         uint64_t id = std::get<uint64_t>(c.columns[1]->ValueAt(i));
         if (!first) {
           int cmp = CompareValues(prev_ts, ts);
-          ASSERT_TRUE(cmp < 0 || (cmp == 0 && prev_id < id)) << "part " << p << " out of order at granule " << g;
+          ASSERT_TRUE(cmp < 0 || (cmp == 0 && prev_id < id))
+              << "part " << p << " out of order at granule " << g;
         }
         prev_ts = ts;
         prev_id = id;
@@ -87,7 +89,8 @@ TEST(TableTest, AppendedRowsAreVisibleAtOnceAndAfterFlush) {
 TEST(TableTest, FlushSplitsByPartition) {
   TestDir dir;
   ManualClock clock(kStartMs);
-  auto t = std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(true), clock, Manual())).value();
+  auto t =
+      std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(true), clock, Manual())).value();
   ASSERT_TRUE(t->Append(MakeRows(0, 3000, 3 * kDayMs)).ok());
   ASSERT_TRUE(t->Flush().ok());
   auto snap = t->Snapshot();
@@ -103,7 +106,8 @@ TEST(TableTest, RestartReplaysTheWalAndSourcePositions) {
   TestDir dir;
   ManualClock clock(kStartMs);
   {
-    auto t = std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(), clock, Manual())).value();
+    auto t =
+        std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(), clock, Manual())).value();
     ASSERT_TRUE(t->Append(MakeRows(0, 100), "kafka", "offset=99").ok());
     ASSERT_TRUE(t->Flush().ok());
     ASSERT_TRUE(t->Append(MakeRows(100, 50), "kafka", "offset=149").ok());
@@ -212,7 +216,8 @@ TEST(TableTest, TtlDropsWholePartsAndRewritesPartlyExpiredOnes) {
 TEST(TableTest, ScanPlanPrunesPartsAndGranulesWithoutLosingMatches) {
   TestDir dir;
   ManualClock clock(kStartMs);
-  auto t = std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(true), clock, Manual())).value();
+  auto t =
+      std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(true), clock, Manual())).value();
   ASSERT_TRUE(t->Append(MakeRows(0, 6000, 3 * kDayMs)).ok());
   ASSERT_TRUE(t->Flush().ok());
   auto snap = t->Snapshot();
@@ -258,7 +263,8 @@ TEST(TableTest, AppendRejectsUnknownColumnsAndWrongTypesAndFillsMissingOnes) {
   wrong.columns[0] = std::make_shared<Column>(DataType::Make(TypeId::kString));
   for (int i = 0; i < 3; ++i) wrong.columns[0]->AppendString("x");
   st = t->Append(wrong);
-  EXPECT_NE(st.message().find("column 'id' of table 't' is UInt64, not String"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("column 'id' of table 't' is UInt64, not String"), std::string::npos)
+      << st.message();
   Chunk partial;
   partial.Add("id", MakeRows(7, 2).columns[0]);
   ASSERT_TRUE(t->Append(partial).ok());
@@ -299,7 +305,8 @@ TEST(TableTest, TruncateRemovesEveryRowDurably) {
   TestDir dir;
   ManualClock clock(kStartMs);
   {
-    auto t = std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(), clock, Manual())).value();
+    auto t =
+        std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(), clock, Manual())).value();
     ASSERT_TRUE(t->Append(MakeRows(0, 100), "src", "1").ok());
     ASSERT_TRUE(t->Flush().ok());
     ASSERT_TRUE(t->Append(MakeRows(100, 50), "src", "2").ok());
@@ -374,7 +381,8 @@ TEST(TableTest, CorruptPartIsReportedAndTheRestStaysReadable) {
   ManualClock clock(kStartMs);
   std::string victim;
   {
-    auto t = std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(), clock, Manual())).value();
+    auto t =
+        std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(), clock, Manual())).value();
     ASSERT_TRUE(t->Append(MakeRows(0, 100)).ok());
     ASSERT_TRUE(t->Flush().ok());
     victim = t->Snapshot()->parts()[0]->path();
@@ -403,9 +411,11 @@ TEST(TableTest, BackgroundThreadFlushesByRowsAndAgeAndMerges) {
   // Each batch is flushed by age before the next one comes, so parts pile up and get merged.
   for (int i = 0; i < 20; ++i) {
     ASSERT_TRUE(t->Append(MakeRows(i * 60, 60)).ok());
-    for (int w = 0; w < 400 && t->Stats().buffer_rows > 0; ++w) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (int w = 0; w < 400 && t->Stats().buffer_rows > 0; ++w)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  for (int i = 0; i < 400 && t->Stats().merges == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 400 && t->Stats().merges == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   TableStats s = t->Stats();
   EXPECT_EQ(s.buffer_rows, 0u);
   EXPECT_GT(s.flushes, 0u);

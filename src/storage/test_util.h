@@ -13,11 +13,13 @@ namespace aurora::storage::testing {
 inline TableSchema SmallSchema(bool partitioned = false) {
   TableSchema s;
   s.name = "t";
-  s.columns = {{"id", DataType::Make(TypeId::kUInt64), std::nullopt, "", ""},
-               {"ts", DataType::DateTime64(3, "UTC"), CodecSpec::Parse("DoubleDelta, ZSTD(1)").value(), "", ""},
-               {"name", DataType::Make(TypeId::kString), std::nullopt, "", ""},
-               {"v", DataType::Nullable(DataType::Make(TypeId::kInt64)), CodecSpec::Parse("Delta, LZ4").value(), "", ""},
-               {"tag", DataType::LowCardinality(DataType::Make(TypeId::kString)), std::nullopt, "", ""}};
+  s.columns = {
+      {"id", DataType::Make(TypeId::kUInt64), std::nullopt, "", ""},
+      {"ts", DataType::DateTime64(3, "UTC"), CodecSpec::Parse("DoubleDelta, ZSTD(1)").value(), "", ""},
+      {"name", DataType::Make(TypeId::kString), std::nullopt, "", ""},
+      {"v", DataType::Nullable(DataType::Make(TypeId::kInt64)), CodecSpec::Parse("Delta, LZ4").value(), "",
+       ""},
+      {"tag", DataType::LowCardinality(DataType::Make(TypeId::kString)), std::nullopt, "", ""}};
   s.order_by = {"ts", "id"};
   if (partitioned) s.partition_by = PartitionSpec::Parse("toYYYYMMDD(ts)").value();
   s.settings.granule_rows = 64;

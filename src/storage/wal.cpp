@@ -10,12 +10,14 @@ namespace aurora::storage {
 
 namespace {
 constexpr char kWalMagic[8] = {'A', 'U', 'R', 'W', 'A', 'L', '0', '1'};
-constexpr size_t kHeaderSize = 16;       // magic + u64 segment
+constexpr size_t kHeaderSize = 16;        // magic + u64 segment
 constexpr size_t kRecordHeaderSize = 12;  // u32 length + u64 checksum
 constexpr uint32_t kMaxRecord = 1u << 30;
 }  // namespace
 
-std::string Wal::SegmentName(uint64_t seq) { return fmt::format("{:020}.wal", seq); }
+std::string Wal::SegmentName(uint64_t seq) {
+  return fmt::format("{:020}.wal", seq);
+}
 
 bool Wal::ParseSegmentName(std::string_view name, uint64_t* seq) {
   if (name.size() != 24 || name.substr(20) != ".wal") return false;
@@ -26,8 +28,8 @@ bool Wal::ParseSegmentName(std::string_view name, uint64_t* seq) {
 Wal::Wal(FileSystem& fs, std::string dir, FsyncPolicy policy, int64_t interval_ms)
     : fs_(fs), dir_(std::move(dir)), policy_(policy), interval_ms_(interval_ms) {}
 
-Result<std::unique_ptr<Wal>> Wal::Create(FileSystem& fs, std::string dir, uint64_t first_segment, FsyncPolicy policy,
-                                         int64_t fsync_interval_ms) {
+Result<std::unique_ptr<Wal>> Wal::Create(FileSystem& fs, std::string dir, uint64_t first_segment,
+                                         FsyncPolicy policy, int64_t fsync_interval_ms) {
   std::unique_ptr<Wal> wal(new Wal(fs, std::move(dir), policy, fsync_interval_ms));
   AURORA_RETURN_IF_ERROR(fs.CreateDirs(wal->dir_));
   AURORA_RETURN_IF_ERROR(wal->OpenSegment(first_segment));
@@ -62,7 +64,8 @@ Status Wal::OpenSegment(uint64_t seq) {
 }
 
 Status Wal::Append(std::string_view payload) {
-  if (payload.size() > kMaxRecord) return AURORA_ERROR(kInvalidArgument, "WAL record of {} bytes is too large", payload.size());
+  if (payload.size() > kMaxRecord)
+    return AURORA_ERROR(kInvalidArgument, "WAL record of {} bytes is too large", payload.size());
   Writer w;
   w.payload = payload;
   std::unique_lock lock(mu_);
@@ -187,11 +190,13 @@ Result<WalReplayResult> ReplayWal(FileSystem& fs, const std::string& dir, uint64
       if (!valid) {
         if (last) {
           // The tail of the newest segment: a write that a crash interrupted. It was never acknowledged.
-          AURORA_LOG_WARN("WAL '{}': cutting off an incomplete record at offset {} ({} bytes)", path, pos, data.size() - pos);
+          AURORA_LOG_WARN("WAL '{}': cutting off an incomplete record at offset {} ({} bytes)", path, pos,
+                          data.size() - pos);
           AURORA_RETURN_IF_ERROR(fs.Truncate(path, pos));
         } else {
           result.problems.push_back(
-              fmt::format("WAL segment '{}': corrupt record at offset {}; {} bytes after it skipped", path, pos, data.size() - pos));
+              fmt::format("WAL segment '{}': corrupt record at offset {}; {} bytes after it skipped", path,
+                          pos, data.size() - pos));
         }
         break;
       }
@@ -199,7 +204,8 @@ Result<WalReplayResult> ReplayWal(FileSystem& fs, const std::string& dir, uint64
       Status st = fn(view);
       if (!st.ok()) {
         if (st.code() != ErrorCode::kCorruption) return st;
-        result.problems.push_back(fmt::format("WAL segment '{}': record at offset {}: {}", path, pos, st.message()));
+        result.problems.push_back(
+            fmt::format("WAL segment '{}': record at offset {}: {}", path, pos, st.message()));
       } else {
         ++result.records;
       }

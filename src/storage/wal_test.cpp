@@ -10,7 +10,8 @@
 namespace aurora::storage {
 namespace {
 
-std::vector<std::string> ReplayAll(FileSystem& fs, const std::string& dir, uint64_t from, WalReplayResult* out = nullptr) {
+std::vector<std::string> ReplayAll(FileSystem& fs, const std::string& dir, uint64_t from,
+                                   WalReplayResult* out = nullptr) {
   std::vector<std::string> got;
   auto r = ReplayWal(fs, dir, from, [&](const WalRecordView& rec) {
     got.emplace_back(rec.payload);
@@ -93,7 +94,8 @@ TEST(WalTest, CorruptionBeforeTheLastSegmentIsReportedWithFileAndOffset) {
   EXPECT_EQ(got, (std::vector<std::string>{"first", "third"}));
   ASSERT_EQ(res.problems.size(), 1u);
   EXPECT_NE(res.problems[0].find(seg1), std::string::npos);
-  EXPECT_NE(res.problems[0].find("offset " + std::to_string(second_offset)), std::string::npos) << res.problems[0];
+  EXPECT_NE(res.problems[0].find("offset " + std::to_string(second_offset)), std::string::npos)
+      << res.problems[0];
 }
 
 TEST(WalTest, ConcurrentAppendsAllLandOnce) {

@@ -33,21 +33,33 @@ Value Column::ValueAt(size_t i) const {
   if (IsNull(i)) return std::monostate{};
   switch (layout_.value_id) {
     case TypeId::kBool:
-    case TypeId::kUInt8: return static_cast<int64_t>(Data<uint8_t>()[i]);
-    case TypeId::kInt8: return static_cast<int64_t>(Data<int8_t>()[i]);
-    case TypeId::kInt16: return static_cast<int64_t>(Data<int16_t>()[i]);
+    case TypeId::kUInt8:
+      return static_cast<int64_t>(Data<uint8_t>()[i]);
+    case TypeId::kInt8:
+      return static_cast<int64_t>(Data<int8_t>()[i]);
+    case TypeId::kInt16:
+      return static_cast<int64_t>(Data<int16_t>()[i]);
     case TypeId::kUInt16:
-    case TypeId::kDate: return static_cast<int64_t>(Data<uint16_t>()[i]);
-    case TypeId::kInt32: return static_cast<int64_t>(Data<int32_t>()[i]);
+    case TypeId::kDate:
+      return static_cast<int64_t>(Data<uint16_t>()[i]);
+    case TypeId::kInt32:
+      return static_cast<int64_t>(Data<int32_t>()[i]);
     case TypeId::kUInt32:
-    case TypeId::kDateTime: return static_cast<int64_t>(Data<uint32_t>()[i]);
+    case TypeId::kDateTime:
+      return static_cast<int64_t>(Data<uint32_t>()[i]);
     case TypeId::kInt64:
-    case TypeId::kDateTime64: return Data<int64_t>()[i];
-    case TypeId::kUInt64: return Data<uint64_t>()[i];
-    case TypeId::kFloat32: return static_cast<double>(Data<float>()[i]);
-    case TypeId::kFloat64: return Data<double>()[i];
-    case TypeId::kString: return std::string(StringAt(i));
-    default: AURORA_CHECK_MSG(false, "unexpected base type");
+    case TypeId::kDateTime64:
+      return Data<int64_t>()[i];
+    case TypeId::kUInt64:
+      return Data<uint64_t>()[i];
+    case TypeId::kFloat32:
+      return static_cast<double>(Data<float>()[i]);
+    case TypeId::kFloat64:
+      return Data<double>()[i];
+    case TypeId::kString:
+      return std::string(StringAt(i));
+    default:
+      AURORA_CHECK_MSG(false, "unexpected base type");
   }
 }
 
@@ -63,25 +75,35 @@ int Column::CompareAt(size_t i, const Column& other, size_t j) const {
   if (na || nb) return na == nb ? 0 : (na ? -1 : 1);
   switch (layout_.value_id) {
     case TypeId::kBool:
-    case TypeId::kUInt8: return Cmp3(Data<uint8_t>()[i], other.Data<uint8_t>()[j]);
-    case TypeId::kInt8: return Cmp3(Data<int8_t>()[i], other.Data<int8_t>()[j]);
-    case TypeId::kInt16: return Cmp3(Data<int16_t>()[i], other.Data<int16_t>()[j]);
+    case TypeId::kUInt8:
+      return Cmp3(Data<uint8_t>()[i], other.Data<uint8_t>()[j]);
+    case TypeId::kInt8:
+      return Cmp3(Data<int8_t>()[i], other.Data<int8_t>()[j]);
+    case TypeId::kInt16:
+      return Cmp3(Data<int16_t>()[i], other.Data<int16_t>()[j]);
     case TypeId::kUInt16:
-    case TypeId::kDate: return Cmp3(Data<uint16_t>()[i], other.Data<uint16_t>()[j]);
-    case TypeId::kInt32: return Cmp3(Data<int32_t>()[i], other.Data<int32_t>()[j]);
+    case TypeId::kDate:
+      return Cmp3(Data<uint16_t>()[i], other.Data<uint16_t>()[j]);
+    case TypeId::kInt32:
+      return Cmp3(Data<int32_t>()[i], other.Data<int32_t>()[j]);
     case TypeId::kUInt32:
-    case TypeId::kDateTime: return Cmp3(Data<uint32_t>()[i], other.Data<uint32_t>()[j]);
+    case TypeId::kDateTime:
+      return Cmp3(Data<uint32_t>()[i], other.Data<uint32_t>()[j]);
     case TypeId::kInt64:
-    case TypeId::kDateTime64: return Cmp3(Data<int64_t>()[i], other.Data<int64_t>()[j]);
-    case TypeId::kUInt64: return Cmp3(Data<uint64_t>()[i], other.Data<uint64_t>()[j]);
+    case TypeId::kDateTime64:
+      return Cmp3(Data<int64_t>()[i], other.Data<int64_t>()[j]);
+    case TypeId::kUInt64:
+      return Cmp3(Data<uint64_t>()[i], other.Data<uint64_t>()[j]);
     case TypeId::kFloat32: {
       float a = Data<float>()[i], b = other.Data<float>()[j];
-      if (std::isnan(a) || std::isnan(b)) return std::isnan(a) == std::isnan(b) ? 0 : (std::isnan(a) ? 1 : -1);
+      if (std::isnan(a) || std::isnan(b))
+        return std::isnan(a) == std::isnan(b) ? 0 : (std::isnan(a) ? 1 : -1);
       return Cmp3(a, b);
     }
     case TypeId::kFloat64: {
       double a = Data<double>()[i], b = other.Data<double>()[j];
-      if (std::isnan(a) || std::isnan(b)) return std::isnan(a) == std::isnan(b) ? 0 : (std::isnan(a) ? 1 : -1);
+      if (std::isnan(a) || std::isnan(b))
+        return std::isnan(a) == std::isnan(b) ? 0 : (std::isnan(a) ? 1 : -1);
       return Cmp3(a, b);
     }
     case TypeId::kString: {
@@ -91,11 +113,14 @@ int Column::CompareAt(size_t i, const Column& other, size_t j) const {
       int c = StringAt(i).compare(other.StringAt(j));
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
-    default: AURORA_CHECK_MSG(false, "unexpected base type");
+    default:
+      AURORA_CHECK_MSG(false, "unexpected base type");
   }
 }
 
-size_t Column::ByteSize() const { return data.bytes() + offsets.bytes() + chars.bytes() + nulls.bytes(); }
+size_t Column::ByteSize() const {
+  return data.bytes() + offsets.bytes() + chars.bytes() + nulls.bytes();
+}
 
 void Column::Reserve(size_t n) {
   if (layout_.kind == ColumnLayout::Kind::kString) {
@@ -113,8 +138,12 @@ void Column::AppendNull() {
   AURORA_CHECK_MSG(layout_.nullable, "NULL appended to a column that is not Nullable");
   if (nulls.empty()) nulls.resize_fill(size_, 0);
   switch (layout_.kind) {
-    case ColumnLayout::Kind::kFixed: data.resize_fill(data.size() + layout_.width, 0); break;
-    case ColumnLayout::Kind::kString: offsets.push_back(chars.size()); break;
+    case ColumnLayout::Kind::kFixed:
+      data.resize_fill(data.size() + layout_.width, 0);
+      break;
+    case ColumnLayout::Kind::kString:
+      offsets.push_back(chars.size());
+      break;
     case ColumnLayout::Kind::kDictionary: {
       uint32_t code = CodeFor("");
       data.append(reinterpret_cast<const uint8_t*>(&code), 4);
@@ -128,7 +157,9 @@ void Column::AppendNull() {
 void Column::AppendInt(int64_t v) {
   AURORA_DCHECK(layout_.kind == ColumnLayout::Kind::kFixed);
   switch (layout_.width) {
-    case 1: data.push_back(static_cast<uint8_t>(v)); break;
+    case 1:
+      data.push_back(static_cast<uint8_t>(v));
+      break;
     case 2: {
       auto x = static_cast<uint16_t>(v);
       data.append(reinterpret_cast<const uint8_t*>(&x), 2);
@@ -182,7 +213,8 @@ void Column::AppendFloat(double v) {
 
 uint32_t Column::CodeFor(std::string_view s) {
   AURORA_CHECK_MSG(own_dictionary_ != nullptr, "appending a new value to a shared dictionary");
-  auto [it, inserted] = dict_index_->try_emplace(std::string(s), static_cast<uint32_t>(own_dictionary_->size()));
+  auto [it, inserted] =
+      dict_index_->try_emplace(std::string(s), static_cast<uint32_t>(own_dictionary_->size()));
   if (inserted) own_dictionary_->AppendString(s);
   return it->second;
 }
@@ -335,7 +367,8 @@ void Column::AppendGather(const Column& other, const uint32_t* indices, size_t c
         }
       } else if (other.dictionary_ == dictionary_ && own_dictionary_ == nullptr) {
         const uint32_t* codes = other.Codes();
-        for (size_t i = 0; i < count; ++i) data.append(reinterpret_cast<const uint8_t*>(&codes[indices[i]]), 4);
+        for (size_t i = 0; i < count; ++i)
+          data.append(reinterpret_cast<const uint8_t*>(&codes[indices[i]]), 4);
       } else {
         const uint32_t* codes = other.Codes();
         for (size_t i = 0; i < count; ++i) {

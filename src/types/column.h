@@ -61,7 +61,7 @@ class Column {
   // ---- building
   void Reserve(size_t n);
   void AppendNull();
-  void AppendInt(int64_t v);      // integer, bool, date and time types
+  void AppendInt(int64_t v);  // integer, bool, date and time types
   void AppendUInt(uint64_t v);
   void AppendFloat(double v);
   void AppendString(std::string_view s);  // String and LowCardinality(String)

@@ -43,7 +43,8 @@ class TypeParser {
   Result<DataTypePtr> ParseType() {
     SkipSpace();
     size_t start = pos_;
-    while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_'))
+    while (pos_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_'))
       ++pos_;
     std::string_view name = text_.substr(start, pos_ - start);
     if (name.empty()) return Error("expected a type name");
@@ -133,19 +134,24 @@ int FixedWidthOf(TypeId id) {
   switch (id) {
     case TypeId::kBool:
     case TypeId::kInt8:
-    case TypeId::kUInt8: return 1;
+    case TypeId::kUInt8:
+      return 1;
     case TypeId::kInt16:
     case TypeId::kUInt16:
-    case TypeId::kDate: return 2;
+    case TypeId::kDate:
+      return 2;
     case TypeId::kInt32:
     case TypeId::kUInt32:
     case TypeId::kFloat32:
-    case TypeId::kDateTime: return 4;
+    case TypeId::kDateTime:
+      return 4;
     case TypeId::kInt64:
     case TypeId::kUInt64:
     case TypeId::kFloat64:
-    case TypeId::kDateTime64: return 8;
-    default: return 0;
+    case TypeId::kDateTime64:
+      return 8;
+    default:
+      return 0;
   }
 }
 
@@ -168,13 +174,17 @@ DataTypePtr DataType::LowCardinality(DataTypePtr nested) {
 
 std::string DataType::Name() const {
   switch (id_) {
-    case TypeId::kNullable: return fmt::format("Nullable({})", nested_->Name());
-    case TypeId::kLowCardinality: return fmt::format("LowCardinality({})", nested_->Name());
-    case TypeId::kDateTime: return timezone_.empty() ? "DateTime" : fmt::format("DateTime('{}')", timezone_);
+    case TypeId::kNullable:
+      return fmt::format("Nullable({})", nested_->Name());
+    case TypeId::kLowCardinality:
+      return fmt::format("LowCardinality({})", nested_->Name());
+    case TypeId::kDateTime:
+      return timezone_.empty() ? "DateTime" : fmt::format("DateTime('{}')", timezone_);
     case TypeId::kDateTime64:
       return timezone_.empty() ? fmt::format("DateTime64({})", precision_)
                                : fmt::format("DateTime64({}, '{}')", precision_, timezone_);
-    default: return std::string(SimpleName(id_));
+    default:
+      return std::string(SimpleName(id_));
   }
 }
 
@@ -183,7 +193,9 @@ bool DataType::IsNullable() const {
   if (id_ == TypeId::kLowCardinality) return nested_->IsNullable();
   return false;
 }
-bool DataType::IsLowCardinality() const { return id_ == TypeId::kLowCardinality; }
+bool DataType::IsLowCardinality() const {
+  return id_ == TypeId::kLowCardinality;
+}
 
 const DataType& DataType::Base() const {
   const DataType* t = this;
@@ -233,6 +245,8 @@ int64_t DataType::TicksPerSecond() const {
   return t;
 }
 
-Result<DataTypePtr> ParseDataType(std::string_view text) { return TypeParser(text).ParseAll(); }
+Result<DataTypePtr> ParseDataType(std::string_view text) {
+  return TypeParser(text).ParseAll();
+}
 
 }  // namespace aurora

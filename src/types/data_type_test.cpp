@@ -6,11 +6,27 @@ namespace aurora {
 namespace {
 
 TEST(DataTypeTest, ParsesAndPrintsEveryType) {
-  for (const char* name :
-       {"Bool", "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64",
-        "String", "Date", "DateTime", "DateTime('Europe/Paris')", "DateTime64(3)", "DateTime64(3, 'UTC')",
-        "Nullable(Int64)", "LowCardinality(String)", "LowCardinality(Nullable(String))",
-        "Nullable(DateTime64(6, 'Asia/Tokyo'))"}) {
+  for (const char* name : {"Bool",
+                           "Int8",
+                           "Int16",
+                           "Int32",
+                           "Int64",
+                           "UInt8",
+                           "UInt16",
+                           "UInt32",
+                           "UInt64",
+                           "Float32",
+                           "Float64",
+                           "String",
+                           "Date",
+                           "DateTime",
+                           "DateTime('Europe/Paris')",
+                           "DateTime64(3)",
+                           "DateTime64(3, 'UTC')",
+                           "Nullable(Int64)",
+                           "LowCardinality(String)",
+                           "LowCardinality(Nullable(String))",
+                           "Nullable(DateTime64(6, 'Asia/Tokyo'))"}) {
     auto t = ParseDataType(name);
     ASSERT_TRUE(t.ok()) << name << ": " << t.status().ToString();
     EXPECT_EQ((*t)->Name(), name);

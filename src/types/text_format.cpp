@@ -21,8 +21,8 @@ absl::TimeZone Zone(std::string_view name) {
 
 void FormatTime(int64_t seconds, int64_t frac, int precision, std::string_view tz, std::string* out) {
   absl::CivilSecond cs = absl::ToCivilSecond(absl::FromUnixSeconds(seconds), Zone(tz));
-  fmt::format_to(std::back_inserter(*out), "{:04}-{:02}-{:02} {:02}:{:02}:{:02}", cs.year(), cs.month(), cs.day(),
-                 cs.hour(), cs.minute(), cs.second());
+  fmt::format_to(std::back_inserter(*out), "{:04}-{:02}-{:02} {:02}:{:02}:{:02}", cs.year(), cs.month(),
+                 cs.day(), cs.hour(), cs.minute(), cs.second());
   if (precision > 0) fmt::format_to(std::back_inserter(*out), ".{:0{}}", frac, precision);
 }
 
@@ -41,14 +41,15 @@ bool ParseDigits(std::string_view s, size_t pos, size_t n, int* out) {
 
 bool ParseDateTimeText(std::string_view s, std::string_view timezone, int64_t* seconds, int64_t* nanos) {
   int y, mo, d, h = 0, mi = 0, se = 0;
-  if (!ParseDigits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !ParseDigits(s, 5, 2, &mo) || s[7] != '-' ||
-      !ParseDigits(s, 8, 2, &d))
+  if (!ParseDigits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !ParseDigits(s, 5, 2, &mo) ||
+      s[7] != '-' || !ParseDigits(s, 8, 2, &d))
     return false;
   size_t pos = 10;
   *nanos = 0;
   if (pos < s.size()) {
     if (s[pos] != ' ' && s[pos] != 'T') return false;
-    if (!ParseDigits(s, pos + 1, 2, &h) || pos + 3 >= s.size() || s[pos + 3] != ':' || !ParseDigits(s, pos + 4, 2, &mi))
+    if (!ParseDigits(s, pos + 1, 2, &h) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !ParseDigits(s, pos + 4, 2, &mi))
       return false;
     pos += 6;
     if (pos < s.size() && s[pos] == ':') {
@@ -84,13 +85,17 @@ void FormatText(const Column& c, size_t row, std::string* out, std::string_view 
   }
   const DataType& base = c.type()->Base();
   switch (c.layout().value_id) {
-    case TypeId::kBool: out->append(c.Data<uint8_t>()[row] ? "true" : "false"); return;
+    case TypeId::kBool:
+      out->append(c.Data<uint8_t>()[row] ? "true" : "false");
+      return;
     case TypeId::kDate: {
       absl::CivilDay day = absl::CivilDay(1970, 1, 1) + c.Data<uint16_t>()[row];
       fmt::format_to(std::back_inserter(*out), "{:04}-{:02}-{:02}", day.year(), day.month(), day.day());
       return;
     }
-    case TypeId::kDateTime: FormatTime(c.Data<uint32_t>()[row], 0, 0, base.timezone(), out); return;
+    case TypeId::kDateTime:
+      FormatTime(c.Data<uint32_t>()[row], 0, 0, base.timezone(), out);
+      return;
     case TypeId::kDateTime64: {
       int64_t ticks = c.Data<int64_t>()[row];
       int64_t per = c.type()->TicksPerSecond();
@@ -100,20 +105,30 @@ void FormatText(const Column& c, size_t row, std::string* out, std::string_view 
     }
     case TypeId::kFloat32: {
       float f = c.Data<float>()[row];
-      if (std::isnan(f)) out->append("nan");
-      else if (std::isinf(f)) out->append(f > 0 ? "inf" : "-inf");
-      else fmt::format_to(std::back_inserter(*out), "{}", f);
+      if (std::isnan(f))
+        out->append("nan");
+      else if (std::isinf(f))
+        out->append(f > 0 ? "inf" : "-inf");
+      else
+        fmt::format_to(std::back_inserter(*out), "{}", f);
       return;
     }
     case TypeId::kFloat64: {
       double f = c.Data<double>()[row];
-      if (std::isnan(f)) out->append("nan");
-      else if (std::isinf(f)) out->append(f > 0 ? "inf" : "-inf");
-      else fmt::format_to(std::back_inserter(*out), "{}", f);
+      if (std::isnan(f))
+        out->append("nan");
+      else if (std::isinf(f))
+        out->append(f > 0 ? "inf" : "-inf");
+      else
+        fmt::format_to(std::back_inserter(*out), "{}", f);
       return;
     }
-    case TypeId::kString: out->append(c.StringAt(row)); return;
-    default: out->append(ValueToString(c.ValueAt(row))); return;
+    case TypeId::kString:
+      out->append(c.StringAt(row));
+      return;
+    default:
+      out->append(ValueToString(c.ValueAt(row)));
+      return;
   }
 }
 
@@ -126,7 +141,8 @@ Result<Value> ConvertValue(const DataType& type, const Value& v) {
   const TypeId id = base.id();
   auto bad = [&]() -> Status {
     const char* quote = std::holds_alternative<std::string>(v) ? "'" : "";
-    return AURORA_ERROR(kInvalidArgument, "value {}{}{} does not fit {}", quote, ValueToString(v), quote, type.Name());
+    return AURORA_ERROR(kInvalidArgument, "value {}{}{} does not fit {}", quote, ValueToString(v), quote,
+                        type.Name());
   };
   if (id == TypeId::kString) {
     if (auto* s = std::get_if<std::string>(&v)) return Value{*s};
@@ -166,22 +182,44 @@ Result<Value> ConvertValue(const DataType& type, const Value& v) {
   int64_t lo = 0;
   uint64_t hi = 0;
   switch (id) {
-    case TypeId::kBool: lo = 0, hi = 1; break;
-    case TypeId::kInt8: lo = INT8_MIN, hi = INT8_MAX; break;
-    case TypeId::kInt16: lo = INT16_MIN, hi = INT16_MAX; break;
-    case TypeId::kInt32: lo = INT32_MIN, hi = INT32_MAX; break;
-    case TypeId::kInt64: lo = INT64_MIN, hi = INT64_MAX; break;
-    case TypeId::kUInt8: hi = UINT8_MAX; break;
+    case TypeId::kBool:
+      lo = 0, hi = 1;
+      break;
+    case TypeId::kInt8:
+      lo = INT8_MIN, hi = INT8_MAX;
+      break;
+    case TypeId::kInt16:
+      lo = INT16_MIN, hi = INT16_MAX;
+      break;
+    case TypeId::kInt32:
+      lo = INT32_MIN, hi = INT32_MAX;
+      break;
+    case TypeId::kInt64:
+      lo = INT64_MIN, hi = INT64_MAX;
+      break;
+    case TypeId::kUInt8:
+      hi = UINT8_MAX;
+      break;
     case TypeId::kUInt16:
-    case TypeId::kDate: hi = UINT16_MAX; break;
+    case TypeId::kDate:
+      hi = UINT16_MAX;
+      break;
     case TypeId::kUInt32:
-    case TypeId::kDateTime: hi = UINT32_MAX; break;
-    case TypeId::kUInt64: hi = UINT64_MAX; break;
-    case TypeId::kDateTime64: lo = INT64_MIN, hi = INT64_MAX; break;
-    default: return bad();
+    case TypeId::kDateTime:
+      hi = UINT32_MAX;
+      break;
+    case TypeId::kUInt64:
+      hi = UINT64_MAX;
+      break;
+    case TypeId::kDateTime64:
+      lo = INT64_MIN, hi = INT64_MAX;
+      break;
+    default:
+      return bad();
   }
   if (auto* i = std::get_if<int64_t>(&v)) {
-    if (*i < lo || (*i >= 0 && static_cast<uint64_t>(*i) > hi)) return AURORA_ERROR(kInvalidArgument, "value {} is out of range for {}", *i, type.Name());
+    if (*i < lo || (*i >= 0 && static_cast<uint64_t>(*i) > hi))
+      return AURORA_ERROR(kInvalidArgument, "value {} is out of range for {}", *i, type.Name());
     return Value{*i};
   }
   if (auto* u = std::get_if<uint64_t>(&v)) {

@@ -20,10 +20,12 @@ TEST(TextFormatTest, TimesRoundTripThroughText) {
   EXPECT_EQ(Text("Date", Value{std::string("2024-02-29")}), "2024-02-29");
   EXPECT_EQ(Text("DateTime", Value{std::string("2024-01-31 23:59:59")}), "2024-01-31 23:59:59");
   EXPECT_EQ(Text("DateTime64(3)", Value{std::string("2024-01-31 23:59:59.123")}), "2024-01-31 23:59:59.123");
-  EXPECT_EQ(Text("DateTime64(3, 'UTC')", Value{std::string("1969-12-31 23:59:59.999")}), "1969-12-31 23:59:59.999");
+  EXPECT_EQ(Text("DateTime64(3, 'UTC')", Value{std::string("1969-12-31 23:59:59.999")}),
+            "1969-12-31 23:59:59.999");
   // A time zone applies to both parsing and printing: the stored instant is the same.
   EXPECT_EQ(Text("DateTime('Asia/Tokyo')", Value{std::string("2024-01-01 09:00:00")}), "2024-01-01 09:00:00");
-  auto tokyo = ConvertValue(**ParseDataType("DateTime('Asia/Tokyo')"), Value{std::string("2024-01-01 09:00:00")});
+  auto tokyo =
+      ConvertValue(**ParseDataType("DateTime('Asia/Tokyo')"), Value{std::string("2024-01-01 09:00:00")});
   EXPECT_EQ(std::get<int64_t>(*tokyo), 1704067200);
   EXPECT_EQ(Text("DateTime", Value{int64_t{0}}), "1970-01-01 00:00:00");
 }

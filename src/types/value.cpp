@@ -22,9 +22,10 @@ int CompareValues(const Value& a, const Value& b) {
   int ra = Rank(a), rb = Rank(b);
   if (ra != rb) return ra < rb ? -1 : 1;
   if (ra == 0) return 0;
-  if (ra == 2) return std::get<std::string>(a).compare(std::get<std::string>(b)) < 0
-                          ? -1
-                          : (std::get<std::string>(a) == std::get<std::string>(b) ? 0 : 1);
+  if (ra == 2)
+    return std::get<std::string>(a).compare(std::get<std::string>(b)) < 0
+               ? -1
+               : (std::get<std::string>(a) == std::get<std::string>(b) ? 0 : 1);
   // Numbers: exact comparison for integers of either signedness, doubles otherwise.
   if (auto* ai = std::get_if<int64_t>(&a)) {
     if (auto* bi = std::get_if<int64_t>(&b)) return Cmp(*ai, *bi);
@@ -37,7 +38,7 @@ int CompareValues(const Value& a, const Value& b) {
     return Cmp(static_cast<double>(*au), std::get<double>(b));
   }
   double ad = std::get<double>(a);
-  double bd = std::holds_alternative<double>(b)   ? std::get<double>(b)
+  double bd = std::holds_alternative<double>(b)    ? std::get<double>(b)
               : std::holds_alternative<int64_t>(b) ? static_cast<double>(std::get<int64_t>(b))
                                                    : static_cast<double>(std::get<uint64_t>(b));
   if (std::isnan(ad) || std::isnan(bd)) return std::isnan(ad) ? (std::isnan(bd) ? 0 : 1) : -1;

@@ -12,7 +12,9 @@ namespace aurora {
 
 using Value = std::variant<std::monostate, int64_t, uint64_t, double, std::string>;
 
-inline bool IsNull(const Value& v) { return std::holds_alternative<std::monostate>(v); }
+inline bool IsNull(const Value& v) {
+  return std::holds_alternative<std::monostate>(v);
+}
 
 // Total order: NULL first, then numbers compared numerically across kinds, then strings.
 int CompareValues(const Value& a, const Value& b);

@@ -39,8 +39,9 @@ int main(int argc, char** argv) {
   FileSystem& fs = FileSystem::Posix();
   storage::TableOptions opts;
   opts.background_tick_ms = 5;
-  auto table = fs.Exists(dir + "/manifest") ? storage::Table::Open(fs, dir, Clock::System(), opts)
-                                            : storage::Table::Create(fs, dir, CrashSchema(), Clock::System(), opts);
+  auto table = fs.Exists(dir + "/manifest")
+                   ? storage::Table::Open(fs, dir, Clock::System(), opts)
+                   : storage::Table::Create(fs, dir, CrashSchema(), Clock::System(), opts);
   if (!table.ok()) {
     std::fprintf(stderr, "open: %s\n", table.status().ToString().c_str());
     return 1;

@@ -105,7 +105,8 @@ TEST(CrashTest, EveryAcknowledgedRowSurvivesSigkillExactlyOnce) {
     merges += run.merges;
     if (run.last_ack >= 0) acked = std::max(acked, run.last_ack);
     std::vector<uint64_t> seq = ReadSeq(table_dir);
-    ASSERT_EQ(std::adjacent_find(seq.begin(), seq.end()), seq.end()) << "a row is present twice after round " << round;
+    ASSERT_EQ(std::adjacent_find(seq.begin(), seq.end()), seq.end())
+        << "a row is present twice after round " << round;
     // Rows form whole batches 0..k with k >= the last acknowledged batch (a batch written but killed
     // before its ACK may be there too: it was durable, just not acknowledged).
     ASSERT_EQ(seq.size() % kBatchRows, 0u);
@@ -116,8 +117,8 @@ TEST(CrashTest, EveryAcknowledgedRowSurvivesSigkillExactlyOnce) {
   EXPECT_GT(acked, 20) << "the child made too little progress to test anything";
   EXPECT_GT(flushes, 0u);
   EXPECT_GT(merges, 0u);
-  std::printf("crash test: %d kills, %lld batches acknowledged, %llu flushes and %llu merges observed\n", kRounds,
-              static_cast<long long>(acked + 1), static_cast<unsigned long long>(flushes),
+  std::printf("crash test: %d kills, %lld batches acknowledged, %llu flushes and %llu merges observed\n",
+              kRounds, static_cast<long long>(acked + 1), static_cast<unsigned long long>(flushes),
               static_cast<unsigned long long>(merges));
 }
 

@@ -1,6 +1,6 @@
 // libFuzzer targets for every parser of bytes that come from outside the process: type names and codec
-// specs (from SQL), SQL statements, and everything read back from disk (WAL records, blocks, manifests, part files).
-// Each target is compiled separately with -DAURORA_FUZZ_TARGET=<n>.
+// specs (from SQL), SQL statements, and everything read back from disk (WAL records, blocks, manifests, part
+// files). Each target is compiled separately with -DAURORA_FUZZ_TARGET=<n>.
 #include <unistd.h>
 
 #include <cstddef>
@@ -64,10 +64,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     storage::TableOptions opts;
     opts.background = false;
     Database* d = Database::Open(FileSystem::Posix(), dir, Clock::System(), opts)->release();
-    for (const char* q :
-         {"CREATE TABLE t (a Int64, s String, n Nullable(Float64), d DateTime, lc LowCardinality(String)) ORDER BY a",
-          "INSERT INTO t VALUES (1, 'x', 1.5, '2024-01-01 00:00:00', 'p'), (-2, '', NULL, '2024-01-02 10:00:00', 'q'), "
-          "(3, 'zz', -0.5, '2024-01-03 23:59:59', 'p')"})
+    for (const char* q : {"CREATE TABLE t (a Int64, s String, n Nullable(Float64), d DateTime, lc "
+                          "LowCardinality(String)) ORDER BY a",
+                          "INSERT INTO t VALUES (1, 'x', 1.5, '2024-01-01 00:00:00', 'p'), (-2, '', NULL, "
+                          "'2024-01-02 10:00:00', 'q'), "
+                          "(3, 'zz', -0.5, '2024-01-03 23:59:59', 'p')"})
       if (!d->Execute(q).ok()) __builtin_trap();
     return d;
   }();

@@ -14,15 +14,17 @@ using namespace aurora;
 
 static void Write(const std::string& dir, const std::string& name, std::string_view bytes) {
   std::filesystem::create_directories(dir);
-  std::ofstream(dir + "/" + name, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(dir + "/" + name, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
   const std::string root = argv[1];
   int i = 0;
-  for (const char* t : {"Int64", "Nullable(String)", "LowCardinality(Nullable(String))", "DateTime64(3, 'UTC')",
-                        "DateTime('Europe/Paris')", "Delta, ZSTD(3)", "CODEC(DoubleDelta, LZ4)", "NONE"})
+  for (const char* t :
+       {"Int64", "Nullable(String)", "LowCardinality(Nullable(String))", "DateTime64(3, 'UTC')",
+        "DateTime('Europe/Paris')", "Delta, ZSTD(3)", "CODEC(DoubleDelta, LZ4)", "NONE"})
     Write(root + "/fuzz_types", std::to_string(i++), t);
 
   sources::EventGenerator gen({.seed = 1, .rows = 1000});
@@ -32,7 +34,8 @@ int main(int argc, char** argv) {
   Write(root + "/fuzz_wal_chunk", "events", payload);
 
   i = 0;
-  std::string values(reinterpret_cast<const char*>(chunk.columns[0]->data.data()), chunk.columns[0]->data.size());
+  std::string values(reinterpret_cast<const char*>(chunk.columns[0]->data.data()),
+                     chunk.columns[0]->data.size());
   for (const char* codec : {"LZ4", "ZSTD(1)", "DoubleDelta, LZ4", "Delta, ZSTD(1)", "NONE"}) {
     std::string block;
     if (!storage::EncodeBlock(*storage::CodecSpec::Parse(codec), 8, values, &block).ok()) return 1;

@@ -22,10 +22,14 @@ using exec::BoundExprPtr;
 
 DataTypePtr LiteralType(const Expr& e) {
   switch (e.literal_type) {
-    case Expr::LiteralType::kNull: return DataType::Nullable(DataType::Make(TypeId::kUInt8));
-    case Expr::LiteralType::kBool: return DataType::Make(TypeId::kUInt8);
-    case Expr::LiteralType::kString: return DataType::Make(TypeId::kString);
-    case Expr::LiteralType::kFloat: return DataType::Make(TypeId::kFloat64);
+    case Expr::LiteralType::kNull:
+      return DataType::Nullable(DataType::Make(TypeId::kUInt8));
+    case Expr::LiteralType::kBool:
+      return DataType::Make(TypeId::kUInt8);
+    case Expr::LiteralType::kString:
+      return DataType::Make(TypeId::kString);
+    case Expr::LiteralType::kFloat:
+      return DataType::Make(TypeId::kFloat64);
     case Expr::LiteralType::kInteger: {
       // The smallest type that holds the value, as ClickHouse types literals.
       if (std::holds_alternative<uint64_t>(e.literal)) return DataType::Make(TypeId::kUInt64);
@@ -48,21 +52,23 @@ DataTypePtr LiteralType(const Expr& e) {
 // toDateTime(x), toDate(x), toString(x), toInt32(x) ... as casts.
 DataTypePtr ConversionTarget(const std::string& fn, const std::vector<const Expr*>& args) {
   static const std::map<std::string, std::string> kSimple = {
-      {"toDate", "Date"},       {"toString", "String"},   {"toInt8", "Int8"},       {"toInt16", "Int16"},
-      {"toInt32", "Int32"},     {"toInt64", "Int64"},     {"toUInt8", "UInt8"},     {"toUInt16", "UInt16"},
-      {"toUInt32", "UInt32"},   {"toUInt64", "UInt64"},   {"toFloat32", "Float32"}, {"toFloat64", "Float64"},
+      {"toDate", "Date"},     {"toString", "String"}, {"toInt8", "Int8"},       {"toInt16", "Int16"},
+      {"toInt32", "Int32"},   {"toInt64", "Int64"},   {"toUInt8", "UInt8"},     {"toUInt16", "UInt16"},
+      {"toUInt32", "UInt32"}, {"toUInt64", "UInt64"}, {"toFloat32", "Float32"}, {"toFloat64", "Float64"},
   };
   if (auto it = kSimple.find(fn); it != kSimple.end()) return *ParseDataType(it->second);
   if (fn == "toDateTime") {
     std::string tz;
-    if (args.size() == 2 && args[1]->kind == ExprKind::kLiteral && args[1]->literal_type == Expr::LiteralType::kString)
+    if (args.size() == 2 && args[1]->kind == ExprKind::kLiteral &&
+        args[1]->literal_type == Expr::LiteralType::kString)
       tz = std::get<std::string>(args[1]->literal);
     return DataType::DateTime(tz);
   }
   if (fn == "toDateTime64" && args.size() >= 2 && args[1]->kind == ExprKind::kLiteral &&
       args[1]->literal_type == Expr::LiteralType::kInteger) {
     std::string tz;
-    if (args.size() == 3 && args[2]->kind == ExprKind::kLiteral && args[2]->literal_type == Expr::LiteralType::kString)
+    if (args.size() == 3 && args[2]->kind == ExprKind::kLiteral &&
+        args[2]->literal_type == Expr::LiteralType::kString)
       tz = std::get<std::string>(args[2]->literal);
     return DataType::DateTime64(static_cast<int>(std::get<int64_t>(args[1]->literal)), tz);
   }
@@ -80,14 +86,17 @@ class Binder {
 
   exec::SelectPlan Bind(const SelectQuery& q, exec::ExecOptions* exec_options) {
     if (!q.union_all.empty()) Throw(ErrorCode::kNotSupported, q.pos, "UNION ALL is not supported yet");
-    if (!q.ctes.empty()) Throw(ErrorCode::kNotSupported, q.pos, "WITH name AS (SELECT ...) is not supported yet");
+    if (!q.ctes.empty())
+      Throw(ErrorCode::kNotSupported, q.pos, "WITH name AS (SELECT ...) is not supported yet");
     if (!q.joins.empty()) Throw(ErrorCode::kNotSupported, q.pos, "JOIN is not supported yet");
     if (!q.limit_by.empty()) Throw(ErrorCode::kNotSupported, q.pos, "LIMIT BY is not supported yet");
     exec::SelectPlan plan;
     if (q.from) {
-      if (q.from->subquery) Throw(ErrorCode::kNotSupported, q.from->pos, "subqueries in FROM are not supported yet");
+      if (q.from->subquery)
+        Throw(ErrorCode::kNotSupported, q.from->pos, "subqueries in FROM are not supported yet");
       if (!q.from->database.empty() && q.from->database != "default" && q.from->database != "system")
-        Throw(ErrorCode::kNotFound, q.from->pos, fmt::format("database '{}' does not exist", q.from->database));
+        Throw(ErrorCode::kNotFound, q.from->pos,
+              fmt::format("database '{}' does not exist", q.from->database));
       auto table = catalog_.GetTable(q.from->table);
       if (!table.ok()) Throw(table.status().code(), q.from->pos, table.status().message());
       plan.snapshot = (*table)->Snapshot();
@@ -115,7 +124,8 @@ class Binder {
 
     // WHERE (no aggregates allowed).
     if (q.where) {
-      if (HasAggregate(*q.where)) Throw(ErrorCode::kInvalidArgument, q.where->pos, "aggregate functions are not allowed in WHERE");
+      if (HasAggregate(*q.where))
+        Throw(ErrorCode::kInvalidArgument, q.where->pos, "aggregate functions are not allowed in WHERE");
       plan.where = BindScan(*q.where);
       ExtractPushdown(*plan.where, &plan.pushdown);
     }
@@ -126,7 +136,8 @@ class Binder {
     if (aggregate) {
       for (const auto& g : q.group_by) {
         const Expr* key = Positional(*g, items, "GROUP BY");
-        if (HasAggregate(*key)) Throw(ErrorCode::kInvalidArgument, g->pos, "aggregate functions are not allowed in GROUP BY");
+        if (HasAggregate(*key))
+          Throw(ErrorCode::kInvalidArgument, g->pos, "aggregate functions are not allowed in GROUP BY");
         key_texts_.push_back(Resolve(*key)->ToString());
         plan.group_keys.push_back(BindScan(*key));
       }
@@ -148,7 +159,8 @@ class Binder {
       if (s.name == "max_threads") {
         exec_options->threads = static_cast<unsigned>(ConstantCount(*s.value, "max_threads"));
       } else {
-        Throw(ErrorCode::kNotSupported, s.value->pos, fmt::format("setting '{}' is not supported yet", s.name));
+        Throw(ErrorCode::kNotSupported, s.value->pos,
+              fmt::format("setting '{}' is not supported yet", s.name));
       }
     }
     return plan;
@@ -158,9 +170,12 @@ class Binder {
   uint64_t ConstantCount(const Expr& e, const char* what) {
     BoundExprPtr b = BindScan(e);
     if (!b->IsConstant() || !b->type->Base().IsInteger() || IsNull(b->constant))
-      Throw(ErrorCode::kInvalidArgument, e.pos, fmt::format("{} takes a constant non-negative integer", what));
+      Throw(ErrorCode::kInvalidArgument, e.pos,
+            fmt::format("{} takes a constant non-negative integer", what));
     if (auto* i = std::get_if<int64_t>(&b->constant)) {
-      if (*i < 0) Throw(ErrorCode::kInvalidArgument, e.pos, fmt::format("{} takes a constant non-negative integer", what));
+      if (*i < 0)
+        Throw(ErrorCode::kInvalidArgument, e.pos,
+              fmt::format("{} takes a constant non-negative integer", what));
       return static_cast<uint64_t>(*i);
     }
     return std::get<uint64_t>(b->constant);
@@ -172,7 +187,8 @@ class Binder {
       int64_t n = std::holds_alternative<int64_t>(e.literal) ? std::get<int64_t>(e.literal) : 0;
       if (n < 1 || n > static_cast<int64_t>(items.size()))
         Throw(ErrorCode::kInvalidArgument, e.pos,
-              fmt::format("{} position {} is out of range: the SELECT list has {} items", clause, n, items.size()));
+              fmt::format("{} position {} is out of range: the SELECT list has {} items", clause, n,
+                          items.size()));
       return items[n - 1].get();
     }
     return &e;
@@ -202,7 +218,8 @@ class Binder {
   const Expr* Resolve(const Expr& e, Expansion* guard = nullptr) {
     if (e.kind == ExprKind::kColumn && e.name.size() == 1 && !expanding_.count(e.name[0])) {
       auto it = aliases_.find(e.name[0]);
-      if (it != aliases_.end() && it->second != &e && !(it->second->kind == ExprKind::kColumn && it->second->name == e.name)) {
+      if (it != aliases_.end() && it->second != &e &&
+          !(it->second->kind == ExprKind::kColumn && it->second->name == e.name)) {
         if (guard) {
           expanding_.insert(e.name[0]);
           guard->binder = this;
@@ -228,7 +245,9 @@ class Binder {
   }
 
   BoundExprPtr Column(const Expr& e) {
-    if (!plan_->snapshot) Throw(ErrorCode::kNotFound, e.pos, fmt::format("unknown column '{}': the query has no FROM", e.ToString()));
+    if (!plan_->snapshot)
+      Throw(ErrorCode::kNotFound, e.pos,
+            fmt::format("unknown column '{}': the query has no FROM", e.ToString()));
     std::string name = e.name.back();
     if (e.name.size() == 2 && e.name[0] != table_alias_)
       Throw(ErrorCode::kNotFound, e.pos, fmt::format("unknown table '{}' in '{}'", e.name[0], e.ToString()));
@@ -299,26 +318,35 @@ class Binder {
     const Expr& e = *Resolve(in, &guard);
     MarkOwnAlias(e, &own);
     switch (e.kind) {
-      case ExprKind::kLiteral: return BoundExpr::Constant(e.literal, LiteralType(e), e.ToString());
-      case ExprKind::kColumn: return Column(e);
-      case ExprKind::kStar: Throw(ErrorCode::kInvalidArgument, e.pos, "* is only allowed in the SELECT list and count(*)");
+      case ExprKind::kLiteral:
+        return BoundExpr::Constant(e.literal, LiteralType(e), e.ToString());
+      case ExprKind::kColumn:
+        return Column(e);
+      case ExprKind::kStar:
+        Throw(ErrorCode::kInvalidArgument, e.pos, "* is only allowed in the SELECT list and count(*)");
       case ExprKind::kParameter:
-        Throw(ErrorCode::kInvalidArgument, e.pos, fmt::format("query parameter {{{}:{}}} has no value", e.name[0], e.name[1]));
-      case ExprKind::kSubquery: Throw(ErrorCode::kNotSupported, e.pos, "subqueries are not supported yet");
-      case ExprKind::kLambda: Throw(ErrorCode::kNotSupported, e.pos, "lambda functions are not supported yet");
+        Throw(ErrorCode::kInvalidArgument, e.pos,
+              fmt::format("query parameter {{{}:{}}} has no value", e.name[0], e.name[1]));
+      case ExprKind::kSubquery:
+        Throw(ErrorCode::kNotSupported, e.pos, "subqueries are not supported yet");
+      case ExprKind::kLambda:
+        Throw(ErrorCode::kNotSupported, e.pos, "lambda functions are not supported yet");
       case ExprKind::kCast: {
         auto type = ParseDataType(e.type_name);
         if (!type.ok()) Throw(ErrorCode::kInvalidArgument, e.pos, type.status().message());
         return Cast(BindScan(*e.args[0]), *type, e.ToString());
       }
-      case ExprKind::kFunction: break;
+      case ExprKind::kFunction:
+        break;
     }
     if (exec::IsAggregateName(e.function))
-      Throw(ErrorCode::kInvalidArgument, e.pos, fmt::format("aggregate function {} is not allowed here", e.function));
+      Throw(ErrorCode::kInvalidArgument, e.pos,
+            fmt::format("aggregate function {} is not allowed here", e.function));
     std::vector<const Expr*> raw;
     for (const auto& a : e.args) raw.push_back(a.get());
     if (DataTypePtr target = ConversionTarget(e.function, raw)) {
-      if (e.args.empty()) Throw(ErrorCode::kInvalidArgument, e.pos, fmt::format("{} takes an argument", e.function));
+      if (e.args.empty())
+        Throw(ErrorCode::kInvalidArgument, e.pos, fmt::format("{} takes an argument", e.function));
       return Cast(BindScan(*e.args[0]), target, e.ToString());
     }
     if (e.function == "in" || e.function == "notIn") return BindIn(e);
@@ -345,9 +373,11 @@ class Binder {
   // x IN (a, b, c) -> or(equals(x, a), ...); NOT IN -> and(notEquals(...)).
   BoundExprPtr BindIn(const Expr& e) {
     if (e.args.size() != 2)
-      Throw(ErrorCode::kInvalidArgument, e.pos, fmt::format("{} takes 2 arguments, got {}", e.function, e.args.size()));
+      Throw(ErrorCode::kInvalidArgument, e.pos,
+            fmt::format("{} takes 2 arguments, got {}", e.function, e.args.size()));
     const Expr& list = *e.args[1];
-    if (list.kind == ExprKind::kSubquery) Throw(ErrorCode::kNotSupported, list.pos, "IN (subquery) is not supported yet");
+    if (list.kind == ExprKind::kSubquery)
+      Throw(ErrorCode::kNotSupported, list.pos, "IN (subquery) is not supported yet");
     std::vector<const Expr*> items;
     if (list.kind == ExprKind::kFunction && list.function == "tuple") {
       for (const auto& a : list.args) items.push_back(a.get());
@@ -384,7 +414,8 @@ class Binder {
     for (size_t k = 0; k < key_texts_.size(); ++k)
       if (key_texts_[k] == text) return BoundExpr::Input(k, plan_->group_keys[k]->type, text);
     switch (e.kind) {
-      case ExprKind::kLiteral: return BoundExpr::Constant(e.literal, LiteralType(e), text);
+      case ExprKind::kLiteral:
+        return BoundExpr::Constant(e.literal, LiteralType(e), text);
       case ExprKind::kColumn:
         Column(e);  // unknown-name errors first
         Throw(ErrorCode::kInvalidArgument, e.pos,
@@ -394,8 +425,10 @@ class Binder {
         if (!type.ok()) Throw(ErrorCode::kInvalidArgument, e.pos, type.status().message());
         return Cast(BindStage2(*e.args[0]), *type, text);
       }
-      case ExprKind::kFunction: break;
-      default: return BindScan(e);
+      case ExprKind::kFunction:
+        break;
+      default:
+        return BindScan(e);
     }
     if (exec::IsAggregateName(e.function) || !e.params.empty()) {
       for (size_t a = 0; a < agg_texts_.size(); ++a)
@@ -403,7 +436,8 @@ class Binder {
           return BoundExpr::Input(plan_->group_keys.size() + a, plan_->aggregates[a].result_type, text);
       std::vector<BoundExprPtr> args;
       for (const auto& a : e.args) {
-        if (HasAggregate(*a)) Throw(ErrorCode::kInvalidArgument, a->pos, "aggregate functions cannot be nested");
+        if (HasAggregate(*a))
+          Throw(ErrorCode::kInvalidArgument, a->pos, "aggregate functions cannot be nested");
         args.push_back(BindScan(*a));
       }
       std::vector<Value> params;
@@ -413,12 +447,13 @@ class Binder {
       call->text = text;
       plan_->aggregates.push_back(std::move(*call));
       agg_texts_.push_back(text);
-      return BoundExpr::Input(plan_->group_keys.size() + plan_->aggregates.size() - 1, plan_->aggregates.back().result_type,
-                              text);
+      return BoundExpr::Input(plan_->group_keys.size() + plan_->aggregates.size() - 1,
+                              plan_->aggregates.back().result_type, text);
     }
     std::vector<const Expr*> raw;
     for (const auto& a : e.args) raw.push_back(a.get());
-    if (DataTypePtr target = ConversionTarget(e.function, raw)) return Cast(BindStage2(*e.args[0]), target, text);
+    if (DataTypePtr target = ConversionTarget(e.function, raw))
+      return Cast(BindStage2(*e.args[0]), target, text);
     std::vector<BoundExprPtr> args;
     for (const auto& a : e.args) args.push_back(BindStage2(*a));
     return Call(e, std::move(args));
@@ -444,17 +479,23 @@ class Binder {
       out->ranges.push_back(std::move(r));
       return;
     }
-    if (where.kind != BoundExpr::Kind::kFunction || !IsComparison(where.function.name) || where.args.size() != 2) return;
+    if (where.kind != BoundExpr::Kind::kFunction || !IsComparison(where.function.name) ||
+        where.args.size() != 2)
+      return;
     std::string op = where.function.name;
     const BoundExpr* col = where.args[0].get();
     const BoundExpr* k = where.args[1].get();
     if (col->kind != BoundExpr::Kind::kInput) {
       std::swap(col, k);
       // Mirror the operator: 5 < x is x > 5.
-      if (op == "less") op = "greater";
-      else if (op == "greater") op = "less";
-      else if (op == "lessOrEquals") op = "greaterOrEquals";
-      else if (op == "greaterOrEquals") op = "lessOrEquals";
+      if (op == "less")
+        op = "greater";
+      else if (op == "greater")
+        op = "less";
+      else if (op == "lessOrEquals")
+        op = "greaterOrEquals";
+      else if (op == "greaterOrEquals")
+        op = "lessOrEquals";
     }
     if (col->kind != BoundExpr::Kind::kInput || !k->IsConstant() || op == "notEquals") return;
     auto v = StoredConstant(*k, *col->type);
@@ -486,7 +527,8 @@ class Binder {
     if (cb.IsTime()) {
       // Rescale to the column's unit; only exact conversions prune (a finer constant is not rounded).
       ColumnPtr one = exec::ConstantColumn(k.type, k.constant);
-      DataTypePtr target = column_type.IsNullable() ? column_type.nested() : DataTypePtr(&column_type, [](const DataType*) {});
+      DataTypePtr target =
+          column_type.IsNullable() ? column_type.nested() : DataTypePtr(&column_type, [](const DataType*) {});
       ColumnPtr conv = exec::CastColumn(*one, target);
       ColumnPtr back = exec::CastColumn(*conv, k.type);
       if (CompareValues(back->ValueAt(0), k.constant) != 0) return std::nullopt;
@@ -513,8 +555,8 @@ class Binder {
 
 }  // namespace
 
-Result<exec::SelectPlan> BindSelect(const SelectQuery& query, const Catalog& catalog, const BindOptions& options,
-                                    exec::ExecOptions* exec_options) {
+Result<exec::SelectPlan> BindSelect(const SelectQuery& query, const Catalog& catalog,
+                                    const BindOptions& options, exec::ExecOptions* exec_options) {
   try {
     Binder b(catalog, options);
     return b.Bind(query, exec_options);

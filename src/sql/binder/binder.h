@@ -22,7 +22,7 @@ struct BindOptions {
   int64_t now_ms = 0;
 };
 
-Result<exec::SelectPlan> BindSelect(const SelectQuery& query, const Catalog& catalog, const BindOptions& options,
-                                    exec::ExecOptions* exec_options);
+Result<exec::SelectPlan> BindSelect(const SelectQuery& query, const Catalog& catalog,
+                                    const BindOptions& options, exec::ExecOptions* exec_options);
 
 }  // namespace aurora::sql

@@ -47,11 +47,16 @@ std::string Expr::ToString() const {
   switch (kind) {
     case ExprKind::kLiteral:
       switch (literal_type) {
-        case LiteralType::kNull: return "NULL";
-        case LiteralType::kBool: return std::get<int64_t>(literal) ? "true" : "false";
-        case LiteralType::kString: return Quote(std::get<std::string>(literal));
-        case LiteralType::kFloat: return fmt::format("{}", std::get<double>(literal));
-        case LiteralType::kInteger: return ValueToString(literal);
+        case LiteralType::kNull:
+          return "NULL";
+        case LiteralType::kBool:
+          return std::get<int64_t>(literal) ? "true" : "false";
+        case LiteralType::kString:
+          return Quote(std::get<std::string>(literal));
+        case LiteralType::kFloat:
+          return fmt::format("{}", std::get<double>(literal));
+        case LiteralType::kInteger:
+          return ValueToString(literal);
       }
       return "";
     case ExprKind::kColumn: {
@@ -59,7 +64,8 @@ std::string Expr::ToString() const {
       for (size_t i = 0; i < name.size(); ++i) out += (i ? "." : "") + Name(name[i]);
       return out;
     }
-    case ExprKind::kStar: return name.empty() ? "*" : Name(name[0]) + ".*";
+    case ExprKind::kStar:
+      return name.empty() ? "*" : Name(name[0]) + ".*";
     case ExprKind::kFunction: {
       std::string out = function;
       if (!params.empty()) out += "(" + List(params) + ")";
@@ -68,9 +74,12 @@ std::string Expr::ToString() const {
       out += List(args, true) + ")";
       return out;
     }
-    case ExprKind::kCast: return fmt::format("CAST({} AS {})", args[0]->ToString(), type_name);
-    case ExprKind::kParameter: return fmt::format("{{{}:{}}}", name[0], name[1]);
-    case ExprKind::kSubquery: return "(" + subquery->ToString() + ")";
+    case ExprKind::kCast:
+      return fmt::format("CAST({} AS {})", args[0]->ToString(), type_name);
+    case ExprKind::kParameter:
+      return fmt::format("{{{}:{}}}", name[0], name[1]);
+    case ExprKind::kSubquery:
+      return "(" + subquery->ToString() + ")";
     case ExprKind::kLambda: {
       std::string ps;
       for (size_t i = 0; i < name.size(); ++i) ps += (i ? ", " : "") + name[i];

@@ -43,10 +43,16 @@ enum class ExprKind : uint8_t {
 struct Expr {
   ExprKind kind;
   SourcePos pos;
-  std::string alias;             // AS alias (any expression may carry one, as in ClickHouse)
+  std::string alias;  // AS alias (any expression may carry one, as in ClickHouse)
 
-  Value literal;                 // kLiteral
-  enum class LiteralType : uint8_t { kNull, kBool, kInteger, kFloat, kString } literal_type = LiteralType::kNull;
+  Value literal;  // kLiteral
+  enum class LiteralType : uint8_t {
+    kNull,
+    kBool,
+    kInteger,
+    kFloat,
+    kString
+  } literal_type = LiteralType::kNull;
 
   std::vector<std::string> name;  // kColumn: [table, column] or [column]; kStar: [] or [table];
                                   // kParameter: [name, type]; kLambda: parameter names
@@ -79,7 +85,7 @@ struct TableRef {
 struct Join {
   enum class Kind : uint8_t { kInner, kLeft } kind = Kind::kInner;
   TableRef right;
-  ExprPtr on;                        // ON condition, or
+  ExprPtr on;                              // ON condition, or
   std::vector<std::string> using_columns;  // USING (a, b)
 };
 
@@ -139,24 +145,32 @@ struct AlterTable {
     ColumnDefinition column;  // kAddColumn; name only for the others
     std::string after;        // ADD COLUMN ... AFTER x / FIRST ("" = last)
     bool first = false;
-    std::string comment;      // kCommentColumn
+    std::string comment;  // kCommentColumn
   };
   std::vector<Action> actions;
 };
 
 struct Insert {
   std::string database, table;
-  std::vector<std::string> columns;  // empty: all, in table order
+  std::vector<std::string> columns;          // empty: all, in table order
   std::vector<std::vector<ExprPtr>> values;  // VALUES (...), (...)
-  SelectPtr select;                           // INSERT ... SELECT
-  std::string format;                         // FORMAT name, with the data after it
-  std::string data;                           // inline data for FORMAT
+  SelectPtr select;                          // INSERT ... SELECT
+  std::string format;                        // FORMAT name, with the data after it
+  std::string data;                          // inline data for FORMAT
   SourcePos data_pos;
 };
 
 struct Statement {
   enum class Kind : uint8_t {
-    kSelect, kCreateTable, kDropTable, kTruncate, kAlterTable, kInsert, kShowTables, kDescribe, kExplain,
+    kSelect,
+    kCreateTable,
+    kDropTable,
+    kTruncate,
+    kAlterTable,
+    kInsert,
+    kShowTables,
+    kDescribe,
+    kExplain,
   } kind;
   SelectPtr select;
   std::shared_ptr<CreateTable> create;

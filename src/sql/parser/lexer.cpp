@@ -6,12 +6,17 @@ namespace aurora::sql {
 
 namespace {
 
-bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool IsIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+bool IsIdentStart(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool IsIdentChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+}
 
 }  // namespace
 
-std::string FormatSyntaxError(std::string_view query, size_t offset, int line, int column, std::string_view what) {
+std::string FormatSyntaxError(std::string_view query, size_t offset, int line, int column,
+                              std::string_view what) {
   size_t begin = query.rfind('\n', offset == 0 ? 0 : offset - 1);
   begin = (begin == std::string_view::npos || offset == 0) ? 0 : begin + 1;
   if (offset > 0 && offset <= query.size() && query[offset - 1] == '\n') begin = offset;
@@ -115,13 +120,27 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
           if (i + 1 >= q.size()) return error(s, "unterminated string literal");
           char e = q[i + 1];
           switch (e) {
-            case 'n': v += '\n'; break;
-            case 't': v += '\t'; break;
-            case 'r': v += '\r'; break;
-            case '0': v += '\0'; break;
-            case 'b': v += '\b'; break;
-            case 'f': v += '\f'; break;
-            default: v += e; break;  // \\ \' and any other escaped character
+            case 'n':
+              v += '\n';
+              break;
+            case 't':
+              v += '\t';
+              break;
+            case 'r':
+              v += '\r';
+              break;
+            case '0':
+              v += '\0';
+              break;
+            case 'b':
+              v += '\b';
+              break;
+            case 'f':
+              v += '\f';
+              break;
+            default:
+              v += e;
+              break;  // \\ \' and any other escaped character
           }
           i += 2;
         } else if (d == '\'') {
@@ -169,7 +188,8 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
     } else if (c == '{') {
       size_t s = i;
       size_t end = q.find('}', i);
-      if (end == std::string_view::npos) return error(s, "unterminated query parameter, expected {name:Type}");
+      if (end == std::string_view::npos)
+        return error(s, "unterminated query parameter, expected {name:Type}");
       std::string_view body = q.substr(i + 1, end - i - 1);
       size_t colon = body.find(':');
       if (colon == std::string_view::npos || colon == 0 || colon + 1 == body.size())

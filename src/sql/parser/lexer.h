@@ -15,21 +15,21 @@
 namespace aurora::sql {
 
 enum class TokenKind : uint8_t {
-  kIdentifier,         // bare word: a name or a keyword
-  kQuotedIdentifier,   // `x` or "x": always a name
+  kIdentifier,        // bare word: a name or a keyword
+  kQuotedIdentifier,  // `x` or "x": always a name
   kInteger,
   kFloat,
   kString,
-  kParameter,          // {name:Type}; text is "name:Type"
-  kOperator,           // + - * / % = == != <> < <= > >= || :: -> . , ( ) [ ] ; ?
+  kParameter,  // {name:Type}; text is "name:Type"
+  kOperator,   // + - * / % = == != <> < <= > >= || :: -> . , ( ) [ ] ; ?
   kEnd,
 };
 
 struct Token {
   TokenKind kind;
-  std::string text;    // identifier/operator text; decoded string value; digits of a number
-  size_t offset = 0;   // byte offset in the query
-  size_t length = 0;   // bytes in the query
+  std::string text;   // identifier/operator text; decoded string value; digits of a number
+  size_t offset = 0;  // byte offset in the query
+  size_t length = 0;  // bytes in the query
   int line = 1;
   int column = 1;
 };
@@ -39,6 +39,7 @@ struct Token {
 Result<std::vector<Token>> Tokenize(std::string_view query);
 
 // "syntax error at line L, column C: <what>" followed by the query line and a caret under the column.
-std::string FormatSyntaxError(std::string_view query, size_t offset, int line, int column, std::string_view what);
+std::string FormatSyntaxError(std::string_view query, size_t offset, int line, int column,
+                              std::string_view what);
 
 }  // namespace aurora::sql

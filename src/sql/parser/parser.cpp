@@ -4,8 +4,8 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "sql/parser/lexer.h"
 #include "common/query_error.h"
+#include "sql/parser/lexer.h"
 
 namespace aurora::sql {
 
@@ -20,12 +20,12 @@ std::string Upper(std::string_view s) {
 // Words that end an expression or a clause, so they are never taken as a bare alias.
 bool IsReserved(std::string_view word) {
   static constexpr std::string_view kReserved[] = {
-      "ALL",    "AND",     "ANTI",    "ANY",    "ARRAY",  "AS",     "ASC",      "BETWEEN", "BY",     "CASE",
-      "CROSS",  "DESC",    "DISTINCT", "ELSE",  "END",    "EXCEPT", "FINAL",    "FORMAT",  "FROM",   "FULL",
-      "GLOBAL", "GROUP",   "HAVING",  "ILIKE",  "IN",     "INNER",  "INTERSECT", "INTERVAL", "IS",    "JOIN",
-      "LEFT",   "LIKE",    "LIMIT",   "NOT",    "NULLS",  "OFFSET", "ON",       "OR",      "ORDER",  "OUTER",
-      "PREWHERE", "RIGHT", "SAMPLE",  "SELECT", "SEMI",   "SETTINGS", "THEN",   "UNION",   "USING",  "WHEN",
-      "WHERE",  "WITH",
+      "ALL",      "AND",   "ANTI",   "ANY",      "ARRAY",    "AS",    "ASC",    "BETWEEN", "BY",
+      "CASE",     "CROSS", "DESC",   "DISTINCT", "ELSE",     "END",   "EXCEPT", "FINAL",   "FORMAT",
+      "FROM",     "FULL",  "GLOBAL", "GROUP",    "HAVING",   "ILIKE", "IN",     "INNER",   "INTERSECT",
+      "INTERVAL", "IS",    "JOIN",   "LEFT",     "LIKE",     "LIMIT", "NOT",    "NULLS",   "OFFSET",
+      "ON",       "OR",    "ORDER",  "OUTER",    "PREWHERE", "RIGHT", "SAMPLE", "SELECT",  "SEMI",
+      "SETTINGS", "THEN",  "UNION",  "USING",    "WHEN",     "WHERE", "WITH",
   };
   std::string u = Upper(word);
   for (auto r : kReserved)
@@ -116,12 +116,17 @@ class Parser {
   std::string Found() const {
     const Token& t = Peek();
     switch (t.kind) {
-      case TokenKind::kEnd: return "the end of the query";
-      case TokenKind::kString: return fmt::format("string '{}'", t.text.substr(0, 40));
-      default: return fmt::format("'{}'", std::string(q_.substr(t.offset, std::min<size_t>(t.length, 40))));
+      case TokenKind::kEnd:
+        return "the end of the query";
+      case TokenKind::kString:
+        return fmt::format("string '{}'", t.text.substr(0, 40));
+      default:
+        return fmt::format("'{}'", std::string(q_.substr(t.offset, std::min<size_t>(t.length, 40))));
     }
   }
-  [[noreturn]] void Fail(std::string_view what) const { FailAt(Peek(), fmt::format("{}, found {}", what, Found())); }
+  [[noreturn]] void Fail(std::string_view what) const {
+    FailAt(Peek(), fmt::format("{}, found {}", what, Found()));
+  }
   [[noreturn]] void FailAt(const Token& t, std::string_view what) const {
     throw QueryError(ErrorCode::kInvalidArgument, FormatSyntaxError(q_, t.offset, t.line, t.column, what));
   }
@@ -454,8 +459,8 @@ class Parser {
     if (AcceptKw("WITH")) {
       do {
         // WITH name AS (SELECT ...) | WITH expr AS alias
-        if ((Peek().kind == TokenKind::kIdentifier || Peek().kind == TokenKind::kQuotedIdentifier) && IsKw("AS", 1) &&
-            IsOp("(", 2) && (IsKw("SELECT", 3) || IsKw("WITH", 3))) {
+        if ((Peek().kind == TokenKind::kIdentifier || Peek().kind == TokenKind::kQuotedIdentifier) &&
+            IsKw("AS", 1) && IsOp("(", 2) && (IsKw("SELECT", 3) || IsKw("WITH", 3))) {
           std::string name = Next().text;
           Next();
           Next();
@@ -489,8 +494,8 @@ class Parser {
           j.kind = Join::Kind::kLeft;
         } else if (IsKw("JOIN")) {
           Next();
-        } else if (IsKw("RIGHT") || IsKw("FULL") || IsKw("CROSS") || IsKw("ANY") || IsKw("ALL") || IsKw("SEMI") ||
-                   IsKw("ANTI") || IsKw("GLOBAL") || IsKw("ASOF")) {
+        } else if (IsKw("RIGHT") || IsKw("FULL") || IsKw("CROSS") || IsKw("ANY") || IsKw("ALL") ||
+                   IsKw("SEMI") || IsKw("ANTI") || IsKw("GLOBAL") || IsKw("ASOF")) {
           Fail("only INNER JOIN and LEFT JOIN are supported");
         } else {
           break;
@@ -658,8 +663,8 @@ class Parser {
     ExprPtr left = Concat();
     while (true) {
       static const std::pair<std::string_view, const char*> kOps[] = {
-          {"=", "equals"}, {"==", "equals"}, {"!=", "notEquals"}, {"<>", "notEquals"},
-          {"<", "less"},   {"<=", "lessOrEquals"}, {">", "greater"}, {">=", "greaterOrEquals"}};
+          {"=", "equals"}, {"==", "equals"},       {"!=", "notEquals"}, {"<>", "notEquals"},
+          {"<", "less"},   {"<=", "lessOrEquals"}, {">", "greater"},    {">=", "greaterOrEquals"}};
       bool matched = false;
       for (auto [op, fn] : kOps) {
         if (IsOp(op)) {
@@ -686,10 +691,13 @@ class Parser {
         ExpectKw("AND");
         ExprPtr hi = Concat();
         if (negated) {
-          left = Call("or", {Call("less", {left, lo}, left->pos), Call("greater", {left, hi}, left->pos)}, left->pos);
-        } else {
-          left = Call("and", {Call("greaterOrEquals", {left, lo}, left->pos), Call("lessOrEquals", {left, hi}, left->pos)},
+          left = Call("or", {Call("less", {left, lo}, left->pos), Call("greater", {left, hi}, left->pos)},
                       left->pos);
+        } else {
+          left = Call(
+              "and",
+              {Call("greaterOrEquals", {left, lo}, left->pos), Call("lessOrEquals", {left, hi}, left->pos)},
+              left->pos);
         }
       } else if (IsKw("IS")) {
         Next();
@@ -846,7 +854,8 @@ class Parser {
     SourcePos p = Pos();
     switch (t.kind) {
       case TokenKind::kInteger:
-      case TokenKind::kFloat: return NumberLiteral(Next());
+      case TokenKind::kFloat:
+        return NumberLiteral(Next());
       case TokenKind::kString: {
         auto e = MakeExpr(ExprKind::kLiteral, p);
         e->literal_type = Expr::LiteralType::kString;
@@ -860,10 +869,14 @@ class Parser {
         e->name = {body.substr(0, colon), body.substr(colon + 1)};
         return e;
       }
-      case TokenKind::kQuotedIdentifier: return ColumnOrStar();
-      case TokenKind::kEnd: Fail("expected an expression");
-      case TokenKind::kOperator: break;
-      case TokenKind::kIdentifier: break;
+      case TokenKind::kQuotedIdentifier:
+        return ColumnOrStar();
+      case TokenKind::kEnd:
+        Fail("expected an expression");
+      case TokenKind::kOperator:
+        break;
+      case TokenKind::kIdentifier:
+        break;
     }
     if (t.kind == TokenKind::kOperator) {
       if (t.text == "*") {
@@ -889,7 +902,8 @@ class Parser {
         if (IsOp("->")) {
           auto l = MakeExpr(ExprKind::kLambda, p);
           for (const auto& it : items) {
-            if (it->kind != ExprKind::kColumn || it->name.size() != 1) Fail("lambda parameters must be names");
+            if (it->kind != ExprKind::kColumn || it->name.size() != 1)
+              Fail("lambda parameters must be names");
             l->name.push_back(it->name[0]);
           }
           Next();
@@ -945,8 +959,8 @@ class Parser {
       Next();
       ExprPtr amount = Unary();
       static const std::pair<std::string_view, const char*> kUnits[] = {
-          {"SECOND", "toIntervalSecond"}, {"MINUTE", "toIntervalMinute"}, {"HOUR", "toIntervalHour"},
-          {"DAY", "toIntervalDay"},       {"WEEK", "toIntervalWeek"},     {"MONTH", "toIntervalMonth"},
+          {"SECOND", "toIntervalSecond"},   {"MINUTE", "toIntervalMinute"}, {"HOUR", "toIntervalHour"},
+          {"DAY", "toIntervalDay"},         {"WEEK", "toIntervalWeek"},     {"MONTH", "toIntervalMonth"},
           {"QUARTER", "toIntervalQuarter"}, {"YEAR", "toIntervalYear"}};
       std::string unit = Upper(Peek().text);
       if (Peek().kind == TokenKind::kIdentifier && unit.size() > 1 && unit.back() == 'S') unit.pop_back();
@@ -1088,7 +1102,7 @@ Result<std::vector<std::string>> SplitStatements(std::string_view text) {
     return true;
   };
   std::vector<std::string> out;
-  size_t start = 0;       // text offset where the current statement starts
+  size_t start = 0;         // text offset where the current statement starts
   size_t first = SIZE_MAX;  // its first token
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];

@@ -102,35 +102,46 @@ TEST(ParserTest, SpecialForms) {
 
 TEST(ParserTest, EveryReferenceQueryParses) {
   const char* queries[] = {
-      "SELECT count() FROM events WHERE action_type = 'purchase' AND timestamp >= toDateTime('2024-01-30 23:00:00')",
-      "SELECT product_id, sum(quantity) AS total_sold FROM events WHERE action_type = 'purchase' AND timestamp >= "
+      "SELECT count() FROM events WHERE action_type = 'purchase' AND timestamp >= toDateTime('2024-01-30 "
+      "23:00:00')",
+      "SELECT product_id, sum(quantity) AS total_sold FROM events WHERE action_type = 'purchase' AND "
+      "timestamp >= "
       "toDateTime('2024-01-01 00:00:00') GROUP BY product_id ORDER BY total_sold DESC, product_id LIMIT 10",
       "SELECT user_id, count() AS interaction_count, avg(price) AS avg_price FROM events WHERE user_type = "
-      "'returning' GROUP BY user_id HAVING interaction_count > 50 ORDER BY interaction_count DESC, user_id LIMIT 100",
-      "SELECT toStartOfHour(timestamp) AS hour, category, avg(price) AS avg_price FROM events WHERE category IN "
+      "'returning' GROUP BY user_id HAVING interaction_count > 50 ORDER BY interaction_count DESC, user_id "
+      "LIMIT 100",
+      "SELECT toStartOfHour(timestamp) AS hour, category, avg(price) AS avg_price FROM events WHERE category "
+      "IN "
       "('electronics', 'clothing', 'books') GROUP BY hour, category ORDER BY hour DESC, category LIMIT 50",
-      "SELECT device_type, countIf(action_type = 'view') AS views, countIf(action_type = 'add_to_cart') AS carts, "
+      "SELECT device_type, countIf(action_type = 'view') AS views, countIf(action_type = 'add_to_cart') AS "
+      "carts, "
       "countIf(action_type = 'purchase') AS purchases FROM events GROUP BY device_type ORDER BY device_type",
-      "SELECT toDate(timestamp) AS day, count(DISTINCT user_id) AS users FROM events GROUP BY day ORDER BY day",
+      "SELECT toDate(timestamp) AS day, count(DISTINCT user_id) AS users FROM events GROUP BY day ORDER BY "
+      "day",
       "SELECT * FROM events WHERE user_id = 4242 ORDER BY timestamp LIMIT 100;",
   };
   for (const char* q : queries) EXPECT_FALSE(Select(q).empty()) << q;
-  EXPECT_EQ(Select(queries[1]),
-            "SELECT product_id, sum(quantity) AS total_sold FROM events WHERE and(equals(action_type, 'purchase'), "
-            "greaterOrEquals(timestamp, toDateTime('2024-01-01 00:00:00'))) GROUP BY product_id ORDER BY total_sold "
-            "DESC, product_id ASC LIMIT 10");
+  EXPECT_EQ(
+      Select(queries[1]),
+      "SELECT product_id, sum(quantity) AS total_sold FROM events WHERE and(equals(action_type, 'purchase'), "
+      "greaterOrEquals(timestamp, toDateTime('2024-01-01 00:00:00'))) GROUP BY product_id ORDER BY "
+      "total_sold "
+      "DESC, product_id ASC LIMIT 10");
 }
 
 TEST(ParserTest, SelectClauses) {
-  EXPECT_EQ(Select("select distinct a x, b as y from db.t as tt where x > 1 order by y desc nulls first limit 5 offset 2"),
-            "SELECT DISTINCT a AS x, b AS y FROM db.t AS tt WHERE greater(x, 1) ORDER BY y DESC NULLS FIRST LIMIT 5 "
+  EXPECT_EQ(Select("select distinct a x, b as y from db.t as tt where x > 1 order by y desc nulls first "
+                   "limit 5 offset 2"),
+            "SELECT DISTINCT a AS x, b AS y FROM db.t AS tt WHERE greater(x, 1) ORDER BY y DESC NULLS FIRST "
+            "LIMIT 5 "
             "OFFSET 2");
   EXPECT_EQ(Select("SELECT a FROM t LIMIT 10, 5"), "SELECT a FROM t LIMIT 5 OFFSET 10");
   EXPECT_EQ(Select("SELECT a, b FROM t ORDER BY b LIMIT 2 BY a LIMIT 10"),
             "SELECT a, b FROM t ORDER BY b ASC LIMIT 2 BY a LIMIT 10");
   EXPECT_EQ(Select("WITH 5 AS n, top AS (SELECT a FROM t) SELECT a + n FROM top"),
             "WITH top AS (SELECT a FROM t), 5 AS n SELECT plus(a, n) FROM top");
-  EXPECT_EQ(Select("SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3"), "SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3");
+  EXPECT_EQ(Select("SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3"),
+            "SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3");
   EXPECT_EQ(Select("SELECT a.x, b.y FROM a INNER JOIN b ON a.id = b.id LEFT OUTER JOIN c USING (id)"),
             "SELECT a.x, b.y FROM a INNER JOIN b ON equals(a.id, b.id) LEFT JOIN c USING (id)");
   EXPECT_EQ(Select("SELECT a FROM (SELECT a FROM t) s WHERE a > (SELECT avg(a) FROM t)"),
@@ -157,15 +168,17 @@ TEST(ParserTest, SyntaxErrorsSayWhereAndWhat) {
   EXPECT_NE(e.find("line 3, column 11"), std::string::npos) << e;
   EXPECT_NE(Error("SELEC 1").find("expected a statement"), std::string::npos);
   EXPECT_NE(Error("SELECT 1 UNION SELECT 2").find("expected ALL after UNION"), std::string::npos);
-  EXPECT_NE(Error("SELECT a FROM t RIGHT JOIN u ON a = b").find("only INNER JOIN and LEFT JOIN"), std::string::npos);
+  EXPECT_NE(Error("SELECT a FROM t RIGHT JOIN u ON a = b").find("only INNER JOIN and LEFT JOIN"),
+            std::string::npos);
   EXPECT_NE(Error("SELECT (1").find("expected ')'"), std::string::npos);
   EXPECT_NE(Error("SELECT 1 2").find("expected the end of the statement"), std::string::npos);
   EXPECT_NE(Error("SELECT CASE END").find("expected WHEN"), std::string::npos);
   EXPECT_NE(Error("SELECT INTERVAL 1 FORTNIGHT").find("interval unit"), std::string::npos);
   EXPECT_NE(Error("").find("empty query"), std::string::npos);
   EXPECT_NE(Error("SELECT a FROM t LIMIT 1 LIMIT 2").find("LIMIT given twice"), std::string::npos);
-  EXPECT_NE(Error("SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')')).find("nested too deeply"),
-            std::string::npos);
+  EXPECT_NE(
+      Error("SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')')).find("nested too deeply"),
+      std::string::npos);
   EXPECT_NE(Error("SELECT 1 FROM " + std::string(5000, '(')).find("nested too deeply"), std::string::npos);
 }
 
@@ -211,7 +224,8 @@ TEST(ParserTest, OtherStatements) {
   EXPECT_EQ(drop->database, "db");
   EXPECT_EQ(ParseStatement("TRUNCATE TABLE t")->kind, Statement::Kind::kTruncate);
   auto alter = ParseStatement(
-      "ALTER TABLE t ADD COLUMN IF NOT EXISTS c Int32 DEFAULT 7 AFTER b, DROP COLUMN d, COMMENT COLUMN e 'hello'");
+      "ALTER TABLE t ADD COLUMN IF NOT EXISTS c Int32 DEFAULT 7 AFTER b, DROP COLUMN d, COMMENT COLUMN e "
+      "'hello'");
   ASSERT_TRUE(alter.ok()) << alter.status().message();
   ASSERT_EQ(alter->alter->actions.size(), 3u);
   EXPECT_EQ(alter->alter->actions[0].column.name, "c");

@@ -20,8 +20,8 @@ using namespace aurora;
 namespace {
 
 struct Record {
-  std::string kind;                  // statement ok | statement error | query | restart | rows
-  std::vector<std::string> header;   // words of the first line
+  std::string kind;                 // statement ok | statement error | query | restart | rows
+  std::vector<std::string> header;  // words of the first line
   std::string sql;
   std::vector<std::string> expected;  // lines after ----
   int line = 0;
@@ -114,7 +114,8 @@ class Runner {
     opts.background = false;
     auto db = Database::Open(FileSystem::Posix(), dir_, Clock::System(), opts);
     if (!db.ok()) {
-      std::printf("FAIL %s: cannot open the data directory: %s\n", path_.c_str(), db.status().ToString().c_str());
+      std::printf("FAIL %s: cannot open the data directory: %s\n", path_.c_str(),
+                  db.status().ToString().c_str());
       return false;
     }
     db_ = std::move(*db);
@@ -123,7 +124,8 @@ class Runner {
 
   std::string RunOne(const Record& r) {
     if (r.kind == "restart") return Reopen() ? "" : "restart failed";
-    if (r.kind == "load_events") {  // load_events N: table `events` with N events of the standard workload (seed 42)
+    if (r.kind ==
+        "load_events") {  // load_events N: table `events` with N events of the standard workload (seed 42)
       if (r.header.size() != 2) return "usage: load_events N";
       uint64_t n = std::stoull(r.header[1]);
       auto t = db_->catalog().CreateTable(sources::EventsSchema(), /*if_not_exists=*/true);
@@ -141,7 +143,8 @@ class Runner {
       auto t = db_->catalog().GetTable(r.header[1]);
       if (!t.ok()) return t.status().ToString();
       uint64_t n = (*t)->Stats().rows;
-      return std::to_string(n) == r.header[2] ? "" : fmt::format("expected {} rows, found {}", r.header[2], n);
+      return std::to_string(n) == r.header[2] ? ""
+                                              : fmt::format("expected {} rows, found {}", r.header[2], n);
     }
     if (r.kind == "statement") {
       if (r.header.size() < 2) return "expected 'statement ok' or 'statement error'";
@@ -161,7 +164,8 @@ class Runner {
       auto res = db_->Execute(r.sql);
       if (!res.ok()) return "unexpected error: " + res.status().ToString();
       if (res->names.size() != types.size())
-        return fmt::format("the query returns {} columns, the test expects {}", res->names.size(), types.size());
+        return fmt::format("the query returns {} columns, the test expects {}", res->names.size(),
+                           types.size());
       std::vector<std::string> rows, values;
       for (const auto& chunk : res->chunks)
         for (size_t i = 0; i < chunk.num_rows; ++i) {
