@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstring>
+#include <utility>
 
 #include "common/coding.h"
 
@@ -296,19 +297,44 @@ void PackBits(const uint32_t* codes, size_t n, int bits, std::string* out) {
   out->resize(base + bytes);
 }
 
+namespace {
+
+// Reads code i of width `bits` with one unaligned 64-bit load (the caller guarantees 8 readable bytes).
+template <int kBits>
+void UnpackFixed(const unsigned char* p, size_t from, size_t to, uint32_t* codes) {
+  constexpr uint64_t kMask = kBits == 32 ? 0xffffffffull : ((1ull << kBits) - 1);
+  for (size_t i = from; i < to; ++i) {
+    size_t bitpos = i * kBits;
+    uint64_t word;
+    std::memcpy(&word, p + (bitpos >> 3), 8);
+    codes[i] = static_cast<uint32_t>((word >> (bitpos & 7)) & kMask);
+  }
+}
+
+template <int... kWidths>
+void UnpackDispatch(int bits, const unsigned char* p, size_t from, size_t to, uint32_t* codes,
+                    std::integer_sequence<int, kWidths...>) {
+  ((bits == kWidths + 1 ? (UnpackFixed<kWidths + 1>(p, from, to, codes), true) : false) || ...);
+}
+
+}  // namespace
+
 Status UnpackBits(std::string_view in, size_t n, int bits, uint32_t* codes) {
   if (bits < 1 || bits > 32 || in.size() < (n * bits + 7) / 8)
     return Status(ErrorCode::kCorruption, "bit-packed codes are truncated");
   const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  // Codes whose 8-byte window lies inside the input take the fast path; the last few take the careful one.
+  size_t fast = 0;
+  if (in.size() >= 8) fast = std::min(n, ((in.size() - 8) * 8) / static_cast<size_t>(bits) + 1);
+  while (fast > 0 && (((fast - 1) * bits) >> 3) + 8 > in.size()) --fast;
+  UnpackDispatch(bits, p, 0, fast, codes, std::make_integer_sequence<int, 32>{});
   const uint64_t mask = bits == 32 ? 0xffffffffull : ((1ull << bits) - 1);
-  size_t bitpos = 0;
-  for (size_t i = 0; i < n; ++i, bitpos += bits) {
+  for (size_t i = fast; i < n; ++i) {
+    size_t bitpos = i * bits;
     size_t byte = bitpos >> 3;
-    int shift = static_cast<int>(bitpos & 7);
     uint64_t word = 0;
-    size_t avail = std::min<size_t>(8, in.size() - byte);
-    std::memcpy(&word, p + byte, avail);
-    codes[i] = static_cast<uint32_t>((word >> shift) & mask);
+    std::memcpy(&word, p + byte, std::min<size_t>(8, in.size() - byte));
+    codes[i] = static_cast<uint32_t>((word >> (bitpos & 7)) & mask);
   }
   return Status::OK();
 }
