@@ -10,19 +10,14 @@ cd "$(dirname "$0")/.."
 rows="${1:-10000000}"
 out=bench/out
 mkdir -p "$out"
-data="$out/events-$rows.ndjson"
-if [[ ! -s "$data" ]]; then
-  echo "queries bench: generating $rows events into $data" >&2
-  build/release/src/app/aurora gen --rows "$rows" --seed 42 > "$data.tmp"
-  mv "$data.tmp" "$data"
-fi
+source bench/lib.sh
+data=$(ensure_events "$rows" "$out")
 aurora_dir="$out/aurora-queries-$rows"
 if [[ ! -d "$aurora_dir/tables/events" ]]; then
   echo "queries bench: loading $rows events into $aurora_dir" >&2
   rm -rf "$aurora_dir"
   build/release/src/app/aurora demo --data "$aurora_dir" --rows "$rows" > /dev/null
 fi
-(cd bench/peers && npm ci --silent --no-audit --no-fund >/dev/null)
 # The standard workload lives beside the repository (../shared/workload).
 queries=../shared/workload/queries.sql
 [[ -f "$queries" ]] || { echo "queries bench: $queries not found (the shared workload beside the repository)" >&2; exit 1; }

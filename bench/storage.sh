@@ -12,13 +12,8 @@ cd "$(dirname "$0")/.."
 rows="${1:-10000000}"
 out=bench/out
 mkdir -p "$out"
-data="$out/events-$rows.ndjson"
-if [[ ! -s "$data" ]]; then
-  echo "storage bench: generating $rows events into $data" >&2
-  build/release/src/app/aurora gen --rows "$rows" --seed 42 > "$data.tmp"
-  mv "$data.tmp" "$data"
-fi
-(cd bench/peers && npm ci --silent --no-audit --no-fund >/dev/null)
+source bench/lib.sh
+data=$(ensure_events "$rows" "$out")
 
 echo "storage bench: aurora" >&2
 build/release/bench/storage_write --rows "$rows" --pin-write-core 0 --dir "$out/aurora-table" | tail -1 > "$out/aurora.json"

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadEvents } from './duckdb_lib.mjs';
+import { loadEvents, runMain } from './duckdb_lib.mjs';
 
 const log = (msg) => process.stderr.write(`duckdb.mjs: ${msg}\n`);
 const fail = (msg) => {
@@ -98,20 +98,4 @@ async function main() {
   }
 }
 
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    cleanup();
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  });
-}
-
-let result;
-try {
-  result = await main();
-} catch (err) {
-  cleanup();
-  fail(err && err.message ? err.message : String(err));
-}
-cleanup();
-if (keep) log(`kept ${dbFile}`);
-process.stdout.write(`${JSON.stringify(result)}\n`);
+await runMain(main, cleanup, fail, () => { if (keep) log(`kept ${dbFile}`); });

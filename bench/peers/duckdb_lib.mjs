@@ -17,3 +17,24 @@ export async function loadEvents(conn, input) {
     format = 'newline_delimited', columns = ${EVENTS_COLUMNS})`);
   await conn.run('CHECKPOINT');
 }
+
+// Runs `main` with `cleanup` on success, failure, SIGINT and SIGTERM; prints main's result as one JSON
+// line. `fail(msg)` reports an error and exits non-zero.
+export async function runMain(main, cleanup, fail, afterCleanup = () => {}) {
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => {
+      cleanup();
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  }
+  let result;
+  try {
+    result = await main();
+  } catch (err) {
+    cleanup();
+    fail(err && err.message ? err.message : String(err));
+  }
+  cleanup();
+  afterCleanup();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

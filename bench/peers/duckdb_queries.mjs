@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadEvents, sqlString } from './duckdb_lib.mjs';
+import { loadEvents, sqlString, runMain } from './duckdb_lib.mjs';
 import { DUCKDB_QUERIES } from './duckdb_reference_queries.mjs';
 
 const RUNS = 5;
@@ -103,19 +103,4 @@ async function main() {
   }
 }
 
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    cleanup();
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  });
-}
-
-let result;
-try {
-  result = await main();
-} catch (err) {
-  cleanup();
-  fail(err && err.message ? err.message : String(err));
-}
-cleanup();
-process.stdout.write(`${JSON.stringify(result)}\n`);
+await runMain(main, cleanup, fail);

@@ -26,6 +26,18 @@ void FormatTime(int64_t seconds, int64_t frac, int precision, std::string_view t
   if (precision > 0) fmt::format_to(std::back_inserter(*out), ".{:0{}}", frac, precision);
 }
 
+// Shortest text that reads back exactly; nan, inf and -inf as ClickHouse writes them.
+template <typename F>
+void FormatFloat(F f, std::string* out) {
+  if (std::isnan(f)) {
+    out->append("nan");
+  } else if (std::isinf(f)) {
+    out->append(f > 0 ? "inf" : "-inf");
+  } else {
+    fmt::format_to(std::back_inserter(*out), "{}", f);
+  }
+}
+
 bool ParseDigits(std::string_view s, size_t pos, size_t n, int* out) {
   if (pos + n > s.size()) return false;
   int v = 0;
@@ -103,26 +115,8 @@ void FormatText(const Column& c, size_t row, std::string* out, std::string_view 
       FormatTime(secs, ticks - secs * per, base.precision(), base.timezone(), out);
       return;
     }
-    case TypeId::kFloat32: {
-      float f = c.Data<float>()[row];
-      if (std::isnan(f))
-        out->append("nan");
-      else if (std::isinf(f))
-        out->append(f > 0 ? "inf" : "-inf");
-      else
-        fmt::format_to(std::back_inserter(*out), "{}", f);
-      return;
-    }
-    case TypeId::kFloat64: {
-      double f = c.Data<double>()[row];
-      if (std::isnan(f))
-        out->append("nan");
-      else if (std::isinf(f))
-        out->append(f > 0 ? "inf" : "-inf");
-      else
-        fmt::format_to(std::back_inserter(*out), "{}", f);
-      return;
-    }
+    case TypeId::kFloat32: FormatFloat(c.Data<float>()[row], out); return;
+    case TypeId::kFloat64: FormatFloat(c.Data<double>()[row], out); return;
     case TypeId::kString:
       out->append(c.StringAt(row));
       return;
