@@ -472,7 +472,7 @@ class Binder {
       r.column = plan_->scan_columns[lhs->input];
       for (const auto& t : terms) {
         if (t->kind != BoundExpr::Kind::kFunction || !t->args[1]->IsConstant()) return;
-        auto v = StoredConstant(*t->args[1], *lhs->type);
+        auto v = StoredConstant(*t->args[1], lhs->type);
         if (!v) return;
         r.in_values.push_back(*v);
       }
@@ -498,7 +498,7 @@ class Binder {
         op = "lessOrEquals";
     }
     if (col->kind != BoundExpr::Kind::kInput || !k->IsConstant() || op == "notEquals") return;
-    auto v = StoredConstant(*k, *col->type);
+    auto v = StoredConstant(*k, col->type);
     if (!v) return;
     storage::ColumnRange r;
     r.column = plan_->scan_columns[col->input];
@@ -515,9 +515,9 @@ class Binder {
   }
 
   // The constant in the column's stored representation, when that conversion is exact.
-  std::optional<Value> StoredConstant(const BoundExpr& k, const DataType& column_type) {
+  std::optional<Value> StoredConstant(const BoundExpr& k, const DataTypePtr& column_type) {
     if (IsNull(k.constant)) return std::nullopt;
-    const DataType& cb = column_type.Base();
+    const DataType& cb = column_type->Base();
     const DataType& kb = k.type->Base();
     if (cb.id() == TypeId::kString) {
       if (kb.id() != TypeId::kString) return std::nullopt;
@@ -527,8 +527,7 @@ class Binder {
     if (cb.IsTime()) {
       // Rescale to the column's unit; only exact conversions prune (a finer constant is not rounded).
       ColumnPtr one = exec::ConstantColumn(k.type, k.constant);
-      DataTypePtr target =
-          column_type.IsNullable() ? column_type.nested() : DataTypePtr(&column_type, [](const DataType*) {});
+      DataTypePtr target = column_type->IsNullable() ? column_type->nested() : column_type;
       ColumnPtr conv = exec::CastColumn(*one, target);
       ColumnPtr back = exec::CastColumn(*conv, k.type);
       if (CompareValues(back->ValueAt(0), k.constant) != 0) return std::nullopt;
