@@ -268,8 +268,8 @@ Result<QueryResult> Database::Select(const sql::SelectQuery& q) {
   sql::BindOptions bind_options;
   bind_options.now_ms = Clock::System().NowMillis();
   exec_options.ctx.now_ms = bind_options.now_ms;
-  AURORA_ASSIGN_OR_RETURN(exec::SelectPlan plan, sql::BindSelect(q, *catalog_, bind_options, &exec_options));
-  AURORA_ASSIGN_OR_RETURN(exec::ResultSet rs, exec::ExecuteSelect(plan, exec_options));
+  AURORA_ASSIGN_OR_RETURN(exec::QueryPlan plan, sql::BindQuery(q, *catalog_, bind_options, &exec_options));
+  AURORA_ASSIGN_OR_RETURN(exec::ResultSet rs, exec::ExecuteQuery(plan, exec_options));
   QueryResult r;
   r.names = std::move(rs.names);
   r.types = std::move(rs.types);

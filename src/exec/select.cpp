@@ -7,7 +7,9 @@
 #include <thread>
 
 #include "common/query_error.h"
+#include "exec/join.h"
 #include "function/numeric.h"
+#include "storage/table.h"
 
 namespace aurora::exec {
 
@@ -16,10 +18,49 @@ namespace {
 using function::Datum;
 
 struct Morsel {
-  bool buffer = false;
-  size_t index = 0;  // part or buffer chunk
+  enum class Kind : uint8_t { kGranule, kBuffer, kFromChunk, kOneRow } kind;
+  size_t index = 0;  // part, buffer chunk or FROM subquery chunk
   uint32_t granule = 0;
 };
+
+// The right side of a join, run and hashed.
+struct JoinSide {
+  JoinTable table;
+  // The payload columns, with one more row at the end: what an unmatched left row gets (defaults, or
+  // NULLs with join_use_nulls).
+  std::vector<ColumnPtr> payload;
+  uint32_t miss = 0;  // index of that row
+};
+
+Result<JoinSide> BuildJoinSide(const JoinPlan& j, const ExecOptions& options, ExecStats* stats) {
+  AURORA_ASSIGN_OR_RETURN(ResultSet rs, ExecuteQuery(*j.right, options));
+  stats->rows_read += rs.stats.rows_read;
+  stats->bytes_read += rs.stats.bytes_read;
+  std::vector<ColumnPtr> cols;
+  size_t rows = 0;
+  for (size_t c = 0; c < rs.types.size(); ++c) {
+    auto col = std::make_shared<Column>(rs.types[c]);
+    for (const auto& chunk : rs.chunks) col->AppendRange(*chunk.columns[c], 0, chunk.num_rows);
+    rows = col->size();
+    cols.push_back(std::move(col));
+  }
+  if (rows >= UINT32_MAX)
+    return AURORA_ERROR(kResourceExhausted, "the right side of a JOIN has {} rows, more than a join holds",
+                        rows);
+  JoinSide side;
+  side.table.Build({cols.begin(), cols.begin() + static_cast<long>(j.num_keys)}, rows);
+  for (size_t c = j.num_keys; c < cols.size(); ++c) {
+    auto col = std::const_pointer_cast<Column>(cols[c]);
+    if (col->type()->IsNullable()) {
+      col->AppendNull();
+    } else {
+      col->AppendRange(*storage::MakeDefaultColumn(col->type(), 1), 0, 1);
+    }
+    side.payload.push_back(col);
+  }
+  side.miss = static_cast<uint32_t>(rows);
+  return side;
+}
 
 // Rows selected by a condition column (NULL is false).
 void Selection(const Datum& mask, size_t rows, std::vector<uint32_t>* sel) {
@@ -50,6 +91,35 @@ Chunk Gather(const Chunk& chunk, const std::vector<uint32_t>& sel) {
     out.columns.push_back(std::move(c));
   }
   return out;
+}
+
+// Widens `chunk` by each join's right side: a row appears once per match (LEFT JOIN: once with the
+// miss row when there is none).
+Chunk ApplyJoins(const SelectPlan& plan, const std::vector<JoinSide>& sides, Chunk chunk,
+                 const function::FunctionContext& ctx) {
+  std::vector<uint32_t> left_rows, right_rows;
+  for (size_t j = 0; j < plan.joins.size() && chunk.num_rows > 0; ++j) {
+    const JoinPlan& jp = plan.joins[j];
+    const JoinSide& side = sides[j];
+    std::vector<Datum> keys;
+    for (const auto& k : jp.left_keys) keys.push_back(Evaluate(*k, chunk, ctx));
+    side.table.Probe(keys, chunk.num_rows, jp.left, side.miss, &left_rows, &right_rows);
+    bool identity = left_rows.size() == chunk.num_rows;
+    for (size_t i = 0; identity && i < left_rows.size(); ++i) identity = left_rows[i] == i;
+    Chunk out = identity ? std::move(chunk) : Gather(chunk, left_rows);
+    out.num_rows = left_rows.size();
+    for (const auto& p : side.payload) {
+      auto c = std::make_shared<Column>(p->type());
+      if (p->layout().kind == ColumnLayout::Kind::kDictionary) c->SetDictionary(p->dictionary());
+      c->AppendGather(*p, right_rows.data(), right_rows.size());
+      out.names.emplace_back();
+      out.columns.push_back(std::move(c));
+    }
+    chunk = std::move(out);
+  }
+  if (plan.join_filter && chunk.num_rows > 0)
+    chunk = FilterChunk(chunk, Evaluate(*plan.join_filter, chunk, ctx));
+  return chunk;
 }
 
 // Rows (materialized output + sort key columns) collected by one worker or the final stage.
@@ -124,6 +194,7 @@ std::vector<ColumnPtr> Project(const SelectPlan& plan, const Chunk& chunk,
   std::vector<ColumnPtr> cols;
   for (const auto& e : plan.outputs) cols.push_back(Materialize(Evaluate(*e, *in, ctx), in->num_rows));
   for (const auto& k : plan.order_by) cols.push_back(Materialize(Evaluate(*k.expr, *in, ctx), in->num_rows));
+  for (const auto& k : plan.limit_by) cols.push_back(Materialize(Evaluate(*k, *in, ctx), in->num_rows));
   *rows_out = in->num_rows;
   return cols;
 }
@@ -143,18 +214,35 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
   for (const auto& e : plan.outputs) result.types.push_back(e->type);
   const function::FunctionContext& ctx = options.ctx;
 
+  // Subqueries first: FROM (subquery) and the right sides of joins.
+  ResultSet from;
+  if (plan.from) {
+    AURORA_ASSIGN_OR_RETURN(from, ExecuteQuery(*plan.from, options));
+    result.stats.rows_read += from.stats.rows_read;
+    result.stats.bytes_read += from.stats.bytes_read;
+  }
+  std::vector<JoinSide> sides;
+  for (const auto& j : plan.joins) {
+    AURORA_ASSIGN_OR_RETURN(JoinSide side, BuildJoinSide(j, options, &result.stats));
+    sides.push_back(std::move(side));
+  }
+
   // Morsels.
   std::vector<Morsel> morsels;
   if (plan.snapshot) {
     result.stats.scan = plan.snapshot->Plan(plan.pushdown);
     for (const auto& r : result.stats.scan.ranges)
-      for (uint32_t g = r.begin; g < r.end; ++g) morsels.push_back({false, r.part, g});
-    for (size_t b = 0; b < plan.snapshot->buffer().size(); ++b) morsels.push_back({true, b, 0});
+      for (uint32_t g = r.begin; g < r.end; ++g) morsels.push_back({Morsel::Kind::kGranule, r.part, g});
+    for (size_t b = 0; b < plan.snapshot->buffer().size(); ++b)
+      morsels.push_back({Morsel::Kind::kBuffer, b, 0});
+  } else if (plan.from) {
+    for (size_t c = 0; c < from.chunks.size(); ++c) morsels.push_back({Morsel::Kind::kFromChunk, c, 0});
   } else {
-    morsels.push_back({true, 0, 0});
+    morsels.push_back({Morsel::Kind::kOneRow, 0, 0});
   }
-  const size_t limit_keep =
-      plan.limit && !plan.aggregate && !plan.distinct ? *plan.limit + plan.offset : SIZE_MAX;
+  const size_t limit_keep = plan.limit && !plan.aggregate && !plan.distinct && plan.limit_by.empty()
+                                ? *plan.limit + plan.offset
+                                : SIZE_MAX;
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, morsels.size())));
 
@@ -170,9 +258,9 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
   std::atomic<bool> failed{false};
   std::vector<DataTypePtr> key_types;
   for (const auto& k : plan.group_keys) key_types.push_back(k->type);
-  // Scan columns the WHERE clause reads, and the rest.
+  // Table columns the WHERE clause reads, and the rest.
   std::vector<size_t> where_columns, other_columns;
-  {
+  if (plan.snapshot) {
     std::vector<bool> used(plan.scan_columns.size(), false);
     std::function<void(const BoundExpr&)> mark = [&](const BoundExpr& e) {
       if (e.kind == BoundExpr::Kind::kInput) used[e.input] = true;
@@ -194,10 +282,15 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
         if (m >= morsels.size()) break;
         const Morsel& mo = morsels[m];
         Chunk chunk;
-        if (!plan.snapshot) {
+        if (mo.kind == Morsel::Kind::kOneRow) {
           chunk.num_rows = 1;
           if (plan.where) chunk = FilterChunk(chunk, Evaluate(*plan.where, chunk, ctx));
-        } else if (mo.buffer) {
+        } else if (mo.kind == Morsel::Kind::kFromChunk) {
+          const Chunk& in = from.chunks[mo.index];
+          for (size_t c : plan.from_columns) chunk.Add(in.names[c], in.columns[c]);
+          chunk.num_rows = in.num_rows;
+          if (plan.where) chunk = FilterChunk(chunk, Evaluate(*plan.where, chunk, ctx));
+        } else if (mo.kind == Morsel::Kind::kBuffer) {
           chunk = plan.snapshot->ProjectBuffer(mo.index, plan.scan_columns);
           w.rows_read += chunk.num_rows;
           w.bytes_read += chunk.ByteSize();
@@ -232,6 +325,7 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
           if (!other_columns.empty() && !read(other_columns)) return;
           chunk = (!plan.where || sel.size() == partial.num_rows) ? std::move(partial) : Gather(partial, sel);
         }
+        if (!plan.joins.empty() && chunk.num_rows > 0) chunk = ApplyJoins(plan, sides, std::move(chunk), ctx);
         if (chunk.num_rows == 0) continue;
         if (plan.aggregate) {
           std::vector<Datum> keys;
@@ -312,8 +406,9 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
 
     std::vector<uint32_t> perm;
     if (final_rows.rows > 0)
-      perm = SortPermutation(final_rows, plan.outputs.size(), plan.order_by,
-                             plan.limit && !plan.distinct ? *plan.limit + plan.offset : SIZE_MAX);
+      perm = SortPermutation(
+          final_rows, plan.outputs.size(), plan.order_by,
+          plan.limit && !plan.distinct && plan.limit_by.empty() ? *plan.limit + plan.offset : SIZE_MAX);
     if (plan.distinct) {
       // Keep the first row of each distinct output tuple, in order.
       absl::flat_hash_map<std::string, bool> seen;
@@ -330,6 +425,24 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
       }
       perm = std::move(kept);
     }
+    if (!plan.limit_by.empty()) {
+      // Keep rows [limit_by_offset, limit_by_offset + limit_by_limit) of each LIMIT BY key, in order.
+      const size_t first = plan.outputs.size() + plan.order_by.size();
+      absl::flat_hash_map<std::string, uint64_t> seen;
+      std::vector<uint32_t> kept;
+      std::string key;
+      for (uint32_t r : perm) {
+        key.clear();
+        for (size_t c = first; c < first + plan.limit_by.size(); ++c) {
+          Value v = final_rows.columns[c]->ValueAt(r);
+          key += ValueToString(v);
+          key += IsNull(v) ? '\2' : '\1';
+        }
+        uint64_t n = seen[key]++;
+        if (n >= plan.limit_by_offset && n < plan.limit_by_offset + plan.limit_by_limit) kept.push_back(r);
+      }
+      perm = std::move(kept);
+    }
     size_t begin = std::min<size_t>(plan.offset, perm.size());
     size_t end = plan.limit ? std::min<size_t>(perm.size(), begin + *plan.limit) : perm.size();
     Chunk out;
@@ -343,6 +456,22 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
     result.chunks.push_back(std::move(out));
   } catch (const QueryError& e) {
     return Status(e.code, e.message);
+  }
+  return result;
+}
+
+}  // namespace aurora::exec
+
+namespace aurora::exec {
+
+Result<ResultSet> ExecuteQuery(const QueryPlan& plan, const ExecOptions& options) {
+  AURORA_CHECK(!plan.selects.empty());
+  AURORA_ASSIGN_OR_RETURN(ResultSet result, ExecuteSelect(plan.selects[0], options));
+  for (size_t i = 1; i < plan.selects.size(); ++i) {
+    AURORA_ASSIGN_OR_RETURN(ResultSet more, ExecuteSelect(plan.selects[i], options));
+    for (auto& c : more.chunks) result.chunks.push_back(std::move(c));
+    result.stats.rows_read += more.stats.rows_read;
+    result.stats.bytes_read += more.stats.bytes_read;
   }
   return result;
 }

@@ -1,15 +1,23 @@
-// SelectPlan: a bound single-table SELECT, and its parallel execution.
+// SelectPlan: a bound SELECT, and its parallel execution. QueryPlan: a UNION ALL of SelectPlans.
 //
 // Stages:
-//   1. scan    the table snapshot's granule ranges (pruned by `pushdown`) and buffered chunks are dealt
-//              out to worker threads as morsels; each reads only `scan_columns`;
-//   2. filter  `where` is evaluated per chunk and the chunk compacted to the passing rows;
-//   3a. aggregate (when `aggregate`): each worker maps rows to groups in its own GroupTable and folds
+//   1. source  the table snapshot's granule ranges (pruned by `pushdown`) and buffered chunks, or the
+//              chunks of a FROM subquery (`from`, run first), are dealt out to worker threads as
+//              morsels; each reads only the columns the query uses;
+//   2. filter  `where` is evaluated per chunk and the chunk compacted to the passing rows (for a table,
+//              the other columns are read only for granules where some row passed);
+//   3. join    each of `joins` in turn: its right side was run first and hashed on its keys; every
+//              chunk is probed and widened by the right side's columns; then `join_filter`;
+//   4a. aggregate (when `aggregate`): each worker maps rows to groups in its own GroupTable and folds
 //              them into its own aggregate states; the workers' tables are merged at the end, giving the
 //              "stage-2" chunk: group keys, then aggregate results;
-//   3b. otherwise the stage-2 chunk is the filtered scan chunk itself;
-//   4. `having`, then `outputs` and `order_by` keys are evaluated over stage-2 chunks; rows are sorted
-//      (per-worker top-N when a LIMIT bounds the result), then OFFSET/LIMIT and DISTINCT apply.
+//   4b. otherwise the stage-2 chunk is the joined, filtered chunk itself;
+//   5. `having`, then `outputs`, `order_by` and `limit_by` keys are evaluated over stage-2 chunks; rows
+//      are sorted (per-worker top-N when a LIMIT bounds the result), then DISTINCT, LIMIT BY and
+//      OFFSET/LIMIT apply.
+//
+// Columns of the chunk seen by `where` are the source columns in `scan_columns` order; after the joins,
+// each join's right-side payload columns follow, in join order.
 #pragma once
 
 #include <memory>
@@ -29,11 +37,29 @@ struct SortKey {
   bool nulls_first = false;
 };
 
+struct QueryPlan;
+using QueryPlanPtr = std::shared_ptr<const QueryPlan>;
+
+struct JoinPlan {
+  bool left = false;  // LEFT JOIN: a left row without a match is kept once, with the right side's
+                      // defaults (or NULLs when `use_nulls`)
+  bool use_nulls = false;
+  QueryPlanPtr right;                   // outputs: the key columns, then the payload columns
+  size_t num_keys = 0;                  // key columns (equal in number and types to left_keys)
+  std::vector<BoundExprPtr> left_keys;  // over the chunk joined so far
+};
+
 struct SelectPlan {
-  std::shared_ptr<const storage::TableSnapshot> snapshot;  // null: SELECT without FROM (one row)
-  std::vector<std::string> scan_columns;
+  // The source: a table, a FROM subquery, or neither (SELECT without FROM: one row).
+  std::shared_ptr<const storage::TableSnapshot> snapshot;
+  QueryPlanPtr from;
+  std::vector<std::string> scan_columns;  // table columns read
+  std::vector<size_t> from_columns;       // FROM subquery: its output columns read
   storage::ScanPredicate pushdown;
-  BoundExprPtr where;
+  BoundExprPtr where;  // over the source columns
+
+  std::vector<JoinPlan> joins;
+  BoundExprPtr join_filter;  // WHERE conjuncts that need joined columns
 
   bool aggregate = false;
   std::vector<BoundExprPtr> group_keys;  // over the scan chunk
@@ -44,8 +70,15 @@ struct SelectPlan {
   std::vector<std::string> output_names;
   std::vector<SortKey> order_by;
   bool distinct = false;
+  std::vector<BoundExprPtr> limit_by;  // LIMIT n [OFFSET m] BY exprs: over the stage-2 chunk
+  uint64_t limit_by_limit = 0, limit_by_offset = 0;
   std::optional<uint64_t> limit;
   uint64_t offset = 0;
+};
+
+struct QueryPlan {
+  std::vector<SelectPlan> selects;  // UNION ALL, in order; outputs agree in number and types
+  const std::vector<std::string>& names() const { return selects.front().output_names; }
 };
 
 struct ExecStats {
@@ -68,6 +101,7 @@ struct ExecOptions {
 
 // Runs the plan. Errors from kernels (QueryError) and storage come back as a Status.
 Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& options);
+Result<ResultSet> ExecuteQuery(const QueryPlan& plan, const ExecOptions& options);
 
 // Keeps the rows of `chunk` where `mask` (a UInt8 condition, NULL = false) is true.
 Chunk FilterChunk(const Chunk& chunk, const function::Datum& mask);

@@ -7,6 +7,7 @@
 #include "common/query_error.h"
 #include "common/strings.h"
 #include "exec/aggregate.h"
+#include "exec/join.h"
 #include "types/text_format.h"
 
 namespace aurora::sql {
@@ -75,60 +76,153 @@ DataTypePtr ConversionTarget(const std::string& fn, const std::vector<const Expr
   return nullptr;
 }
 
+// Nullable(t); for LowCardinality(T), LowCardinality(Nullable(T)).
+DataTypePtr MakeNullable(const DataTypePtr& t) {
+  if (t->IsNullable()) return t;
+  if (t->id() == TypeId::kLowCardinality) return DataType::LowCardinality(DataType::Nullable(t->nested()));
+  return DataType::Nullable(t);
+}
+
+// The type without its Nullable and LowCardinality wrappers.
+DataTypePtr BaseType(DataTypePtr t) {
+  while (t->id() == TypeId::kNullable || t->id() == TypeId::kLowCardinality) t = t->nested();
+  return t;
+}
+
 bool IsComparison(std::string_view fn) {
   return fn == "equals" || fn == "notEquals" || fn == "less" || fn == "lessOrEquals" || fn == "greater" ||
          fn == "greaterOrEquals";
 }
 
+using CteMap = std::map<std::string, SelectPtr>;
+
+// The type that can hold values of both `a` and `b` (ClickHouse's supertype rules for numbers, strings
+// and times), or null when there is none.
+DataTypePtr CommonType(const DataTypePtr& a, const DataTypePtr& b) {
+  if (a->Equals(*b)) return a;
+  const bool nullable = a->IsNullable() || b->IsNullable();
+  const DataType& x = a->Base();
+  const DataType& y = b->Base();
+  auto wrap = [&](DataTypePtr t) { return nullable ? MakeNullable(t) : t; };
+  if (x.Equals(y)) {
+    DataTypePtr base = BaseType(a);
+    if (a->IsLowCardinality() && b->IsLowCardinality()) base = DataType::LowCardinality(base);
+    return wrap(base);
+  }
+  auto is_number = [](const DataType& t) { return t.IsInteger() || t.IsFloat() || t.id() == TypeId::kBool; };
+  if (x.id() == TypeId::kString && y.id() == TypeId::kString) return wrap(DataType::Make(TypeId::kString));
+  if (is_number(x) && is_number(y)) {
+    if (x.IsFloat() || y.IsFloat()) {
+      bool f32 = x.id() == TypeId::kFloat32 && y.id() == TypeId::kFloat32;
+      return wrap(DataType::Make(f32 ? TypeId::kFloat32 : TypeId::kFloat64));
+    }
+    int wx = FixedWidthOf(x.id()), wy = FixedWidthOf(y.id());
+    bool sx = x.IsSignedInteger(), sy = y.IsSignedInteger();
+    int width = std::max(wx, wy);
+    bool is_signed = sx || sy;
+    if (sx != sy) {
+      int unsigned_width = sx ? wy : wx;
+      if (unsigned_width >= width) width = unsigned_width * 2;
+      if (width > 8) return nullptr;  // UInt64 and a signed type: no common type, as in ClickHouse
+    }
+    static const TypeId kSigned[] = {TypeId::kInt8, TypeId::kInt16, TypeId::kInt32, TypeId::kInt64};
+    static const TypeId kUnsigned[] = {TypeId::kUInt8, TypeId::kUInt16, TypeId::kUInt32, TypeId::kUInt64};
+    int idx = width == 1 ? 0 : width == 2 ? 1 : width == 4 ? 2 : 3;
+    return wrap(DataType::Make(is_signed ? kSigned[idx] : kUnsigned[idx]));
+  }
+  if (x.IsTime() && y.IsTime()) {
+    if (x.id() == TypeId::kDateTime64 || y.id() == TypeId::kDateTime64) {
+      int p = std::max(x.id() == TypeId::kDateTime64 ? x.precision() : 0,
+                       y.id() == TypeId::kDateTime64 ? y.precision() : 0);
+      return wrap(DataType::DateTime64(p, x.id() == TypeId::kDate ? y.timezone() : x.timezone()));
+    }
+    if (x.id() == TypeId::kDateTime || y.id() == TypeId::kDateTime)
+      return wrap(DataType::DateTime(x.id() == TypeId::kDateTime ? x.timezone() : y.timezone()));
+  }
+  return nullptr;
+}
+
+// Where a SELECT reads from: a table, a subquery or a CTE, with its columns.
+struct Source {
+  std::string name;   // table or CTE name; empty for a subquery
+  std::string alias;  // AS alias
+  std::vector<std::string> columns;
+  std::vector<DataTypePtr> types;
+  std::shared_ptr<const storage::TableSnapshot> snapshot;  // a table, or
+  exec::QueryPlanPtr query;                                // a subquery / CTE
+  bool nullable = false;         // the right side of a LEFT JOIN with join_use_nulls
+  std::set<std::string> hidden;  // USING columns of a right side: SELECT * shows the left one only
+  bool Matches(const std::string& q) const { return q == alias || (!name.empty() && q == name); }
+  std::string Display() const { return !alias.empty() ? alias : !name.empty() ? name : "(subquery)"; }
+  int IndexOf(const std::string& column) const {
+    for (size_t i = 0; i < columns.size(); ++i)
+      if (columns[i] == column) return static_cast<int>(i);
+    return -1;
+  }
+};
+
+exec::QueryPlan BindQueryPlan(const SelectQuery& q, const Catalog& catalog, const BindOptions& options,
+                              exec::ExecOptions* exec_options, const CteMap& outer);
+
 class Binder {
  public:
-  Binder(const Catalog& catalog, const BindOptions& options) : catalog_(catalog), options_(options) {}
+  Binder(const Catalog& catalog, const BindOptions& options, exec::ExecOptions* exec_options, CteMap ctes)
+      : catalog_(catalog), options_(options), exec_options_(exec_options), ctes_(std::move(ctes)) {}
 
-  exec::SelectPlan Bind(const SelectQuery& q, exec::ExecOptions* exec_options) {
-    if (!q.union_all.empty()) Throw(ErrorCode::kNotSupported, q.pos, "UNION ALL is not supported yet");
-    if (!q.ctes.empty())
-      Throw(ErrorCode::kNotSupported, q.pos, "WITH name AS (SELECT ...) is not supported yet");
-    if (!q.joins.empty()) Throw(ErrorCode::kNotSupported, q.pos, "JOIN is not supported yet");
-    if (!q.limit_by.empty()) Throw(ErrorCode::kNotSupported, q.pos, "LIMIT BY is not supported yet");
+  exec::SelectPlan Bind(const SelectQuery& q) {
     exec::SelectPlan plan;
-    if (q.from) {
-      if (q.from->subquery)
-        Throw(ErrorCode::kNotSupported, q.from->pos, "subqueries in FROM are not supported yet");
-      if (!q.from->database.empty() && q.from->database != "default" && q.from->database != "system")
-        Throw(ErrorCode::kNotFound, q.from->pos,
-              fmt::format("database '{}' does not exist", q.from->database));
-      auto table = catalog_.GetTable(q.from->table);
-      if (!table.ok()) Throw(table.status().code(), q.from->pos, table.status().message());
-      plan.snapshot = (*table)->Snapshot();
-      table_alias_ = q.from->alias.empty() ? q.from->table : q.from->alias;
+    plan_ = &plan;
+    for (const auto& s : q.settings) ApplySetting(s);
+    // Sources: FROM, then each joined table.
+    if (q.from) sources_.push_back(MakeSource(*q.from));
+    for (const auto& j : q.joins) {
+      Source s = MakeSource(j.right);
+      s.nullable = j.kind == Join::Kind::kLeft && join_use_nulls_;
+      for (const auto& u : j.using_columns) s.hidden.insert(u);
+      sources_.push_back(std::move(s));
     }
+    visible_ = sources_.size();
     // Aliases: WITH expressions and SELECT items.
     for (const auto& e : q.with_exprs) aliases_[e->alias] = e.get();
     std::vector<ExprPtr> items;
     for (const auto& e : q.columns) {
       if (e->kind == ExprKind::kStar) {
-        if (!plan.snapshot) Throw(ErrorCode::kInvalidArgument, e->pos, "SELECT * needs a FROM clause");
-        for (const auto& c : plan.snapshot->schema().columns) {
-          auto col = std::make_shared<Expr>();
-          col->kind = ExprKind::kColumn;
-          col->name = {c.name};
-          col->pos = e->pos;
-          items.push_back(col);
-        }
+        ExpandStar(*e, &items);
         continue;
       }
       items.push_back(e);
       if (!e->alias.empty()) aliases_[e->alias] = e.get();
     }
-    plan_ = &plan;
 
-    // WHERE (no aggregates allowed).
+    // JOIN ... ON / USING: equality keys; other ON conditions filter the joined rows (INNER JOIN only).
+    std::vector<BoundExprPtr> post_filters;
+    for (size_t j = 0; j < q.joins.size(); ++j) BindJoin(q.joins[j], j + 1, &post_filters);
+
+    // WHERE (no aggregates allowed). Conjuncts over the FROM source alone run before the joins and are
+    // pushed into the scan; the others run on the joined rows.
     if (q.where) {
       if (HasAggregate(*q.where))
         Throw(ErrorCode::kInvalidArgument, q.where->pos, "aggregate functions are not allowed in WHERE");
-      plan.where = BindScan(*q.where);
-      ExtractPushdown(*plan.where, &plan.pushdown);
+      BoundExprPtr where = BindScan(*q.where);
+      std::vector<BoundExprPtr> pre;
+      std::vector<BoundExprPtr> conjuncts;
+      if (where->kind == BoundExpr::Kind::kFunction && where->function.name == "and")
+        conjuncts = where->args;
+      else
+        conjuncts = {where};
+      for (const auto& c : conjuncts) {
+        std::set<size_t> refs = SourcesOf(*c);
+        (refs.empty() || (refs.size() == 1 && *refs.begin() == 0) ? pre : post_filters).push_back(c);
+      }
+      if (pre.size() == conjuncts.size()) {
+        plan.where = where;
+      } else if (!pre.empty()) {
+        plan.where = And(pre, q.where->pos);
+      }
+      if (plan.where) ExtractPushdown(*plan.where, &plan.pushdown);
     }
+    if (!post_filters.empty()) plan.join_filter = And(post_filters, q.pos);
+
     bool aggregate = !q.group_by.empty() || q.having;
     for (const auto& e : items) aggregate = aggregate || HasAggregate(*e);
     for (const auto& o : q.order_by) aggregate = aggregate || HasAggregate(*o.expr);
@@ -153,20 +247,340 @@ class Binder {
       plan.order_by.push_back({BindStage2(*key), o.descending, o.nulls_first.value_or(false)});
     }
     plan.distinct = q.distinct;
+    if (!q.limit_by.empty()) {
+      for (const auto& e : q.limit_by) plan.limit_by.push_back(BindStage2(*e));
+      plan.limit_by_limit = ConstantCount(*q.limit_by_limit, "LIMIT BY");
+      if (q.limit_by_offset) plan.limit_by_offset = ConstantCount(*q.limit_by_offset, "LIMIT BY OFFSET");
+    }
     if (q.limit) plan.limit = ConstantCount(*q.limit, "LIMIT");
     if (q.offset) plan.offset = ConstantCount(*q.offset, "OFFSET");
-    for (const auto& s : q.settings) {
-      if (s.name == "max_threads") {
-        exec_options->threads = static_cast<unsigned>(ConstantCount(*s.value, "max_threads"));
-      } else {
-        Throw(ErrorCode::kNotSupported, s.value->pos,
-              fmt::format("setting '{}' is not supported yet", s.name));
-      }
-    }
+    Finalize();
     return plan;
   }
 
  private:
+  void ApplySetting(const Setting& s) {
+    if (s.name == "max_threads") {
+      exec_options_->threads = static_cast<unsigned>(ConstantCount(*s.value, "max_threads"));
+    } else if (s.name == "join_use_nulls") {
+      join_use_nulls_ = ConstantCount(*s.value, "join_use_nulls") != 0;
+    } else {
+      Throw(ErrorCode::kNotSupported, s.value->pos, fmt::format("setting '{}' is not supported", s.name));
+    }
+  }
+
+  Source MakeSource(const TableRef& ref) {
+    Source s;
+    s.alias = ref.alias;
+    const SelectQuery* sub = ref.subquery.get();
+    CteMap child_ctes = ctes_;
+    if (!sub && ref.database.empty()) {
+      if (auto it = ctes_.find(ref.table); it != ctes_.end()) {
+        sub = it->second.get();
+        s.name = ref.table;
+        child_ctes.erase(ref.table);  // inside its own definition, the name means the table
+      }
+    }
+    if (sub) {
+      auto plan = std::make_shared<exec::QueryPlan>(
+          BindQueryPlan(*sub, catalog_, options_, exec_options_, child_ctes));
+      s.columns = plan->names();
+      for (const auto& o : plan->selects.front().outputs) s.types.push_back(o->type);
+      s.query = std::move(plan);
+      return s;
+    }
+    if (!ref.database.empty() && ref.database != "default")
+      Throw(ErrorCode::kNotFound, ref.pos, fmt::format("database '{}' does not exist", ref.database));
+    auto table = catalog_.GetTable(ref.table);
+    if (!table.ok()) Throw(table.status().code(), ref.pos, table.status().message());
+    s.name = ref.table;
+    s.snapshot = (*table)->Snapshot();
+    for (const auto& c : s.snapshot->schema().columns) {
+      s.columns.push_back(c.name);
+      s.types.push_back(c.type);
+    }
+    return s;
+  }
+
+  // * is every column of every source (a USING column once); t.* is the columns of t. A column whose
+  // name an earlier source already has is shown qualified (t.x), as ClickHouse names it.
+  void ExpandStar(const Expr& e, std::vector<ExprPtr>* items) {
+    if (sources_.empty()) Throw(ErrorCode::kInvalidArgument, e.pos, "SELECT * needs a FROM clause");
+    std::set<std::string> seen;
+    bool matched = false;
+    for (size_t s = 0; s < sources_.size(); ++s) {
+      const Source& src = sources_[s];
+      if (!e.name.empty() && !src.Matches(e.name[0])) continue;
+      const bool qualify = s > 0 && (!src.alias.empty() || !src.name.empty());
+      for (const auto& c : src.columns) {
+        if (e.name.empty() && src.hidden.count(c)) continue;
+        auto col = std::make_shared<Expr>();
+        col->kind = ExprKind::kColumn;
+        col->pos = e.pos;
+        col->name = {c};
+        if (qualify) {
+          col->name = {src.Display(), c};
+          if (!seen.count(c)) col->alias = c;
+        }
+        seen.insert(c);
+        items->push_back(col);
+        matched = true;
+      }
+    }
+    if (!matched && !e.name.empty())
+      Throw(ErrorCode::kNotFound, e.pos, fmt::format("unknown table '{}' in '{}.*'", e.name[0], e.name[0]));
+  }
+
+  // The sources an expression over the scan chunk reads.
+  std::set<size_t> SourcesOf(const BoundExpr& e) const {
+    std::set<size_t> out;
+    std::function<void(const BoundExpr&)> walk = [&](const BoundExpr& x) {
+      if (x.kind == BoundExpr::Kind::kInput) out.insert(slots_[x.input].first);
+      for (const auto& a : x.args) walk(*a);
+    };
+    walk(e);
+    return out;
+  }
+
+  BoundExprPtr And(const std::vector<BoundExprPtr>& terms, const SourcePos& pos) {
+    if (terms.size() == 1) return terms[0];
+    Expr e;
+    e.kind = ExprKind::kFunction;
+    e.function = "and";
+    e.pos = pos;
+    return Call(e, terms);
+  }
+
+  void BindJoin(const Join& j, size_t source, std::vector<BoundExprPtr>* filters) {
+    visible_ = source + 1;
+    std::vector<BoundExprPtr> left_keys, right_keys;
+    auto add_key = [&](BoundExprPtr l, BoundExprPtr r, const SourcePos& pos) {
+      DataTypePtr lt = BaseType(l->type), rt = BaseType(r->type);
+      if (!lt->Equals(*rt)) {
+        DataTypePtr common = CommonType(lt, rt);
+        if (!common)
+          Throw(ErrorCode::kInvalidArgument, pos,
+                fmt::format("JOIN keys {} ({}) and {} ({}) have no common type", l->text, l->type->Name(),
+                            r->text, r->type->Name()));
+        l = Cast(l, common, l->text);
+        r = Cast(r, common, r->text);
+      }
+      left_keys.push_back(std::move(l));
+      right_keys.push_back(std::move(r));
+    };
+    // Keys of the right side are evaluated on its own rows, before any join_use_nulls wrapping.
+    const bool nullable = sources_[source].nullable;
+    sources_[source].nullable = false;
+    if (!j.using_columns.empty()) {
+      for (const auto& name : j.using_columns) {
+        Expr col;
+        col.kind = ExprKind::kColumn;
+        col.name = {name};
+        col.pos = j.right.pos;
+        visible_ = source;
+        BoundExprPtr l = Column(col);
+        col.name = {sources_[source].Display(), name};
+        visible_ = source + 1;
+        if (sources_[source].IndexOf(name) < 0)
+          Throw(ErrorCode::kNotFound, j.right.pos,
+                fmt::format("USING column '{}' is not in {}", name, sources_[source].Display()));
+        add_key(l, Column(col), j.right.pos);
+      }
+    } else {
+      std::vector<const Expr*> conjuncts;
+      std::function<void(const Expr&)> split = [&](const Expr& e) {
+        if (e.kind == ExprKind::kFunction && e.function == "and") {
+          for (const auto& a : e.args) split(*a);
+        } else {
+          conjuncts.push_back(&e);
+        }
+      };
+      split(*j.on);
+      for (const Expr* c : conjuncts) {
+        if (c->kind == ExprKind::kFunction && c->function == "equals" && c->args.size() == 2) {
+          BoundExprPtr a = BindScan(*c->args[0]);
+          BoundExprPtr b = BindScan(*c->args[1]);
+          std::set<size_t> ra = SourcesOf(*a), rb = SourcesOf(*b);
+          auto only_right = [&](const std::set<size_t>& r) { return r.size() == 1 && *r.begin() == source; };
+          auto only_left = [&](const std::set<size_t>& r) { return !r.empty() && *r.rbegin() < source; };
+          if (only_right(ra) && only_left(rb)) {
+            std::swap(a, b);
+            std::swap(ra, rb);
+          }
+          if (only_left(ra) && only_right(rb)) {
+            add_key(a, b, c->pos);
+            continue;
+          }
+        }
+        if (j.kind == Join::Kind::kLeft)
+          Throw(ErrorCode::kNotSupported, c->pos,
+                fmt::format("LEFT JOIN ... ON takes equalities between the two sides joined by AND; '{}' "
+                            "is not one",
+                            c->ToString()));
+        sources_[source].nullable = nullable;
+        filters->push_back(BindScan(*c));
+        sources_[source].nullable = false;
+      }
+      if (left_keys.empty())
+        Throw(ErrorCode::kNotSupported, j.on->pos,
+              "JOIN ... ON needs an equality between the two sides, such as a.id = b.id");
+    }
+    sources_[source].nullable = nullable;
+    visible_ = sources_.size();
+    pending_joins_.push_back({j.kind == Join::Kind::kLeft, std::move(left_keys), std::move(right_keys)});
+  }
+
+  // Lays out the columns the query reads: the FROM source's first, then each join's right side, and
+  // rewrites every expression over the scan chunk from slots to those positions.
+  void Finalize() {
+    exec::SelectPlan& plan = *plan_;
+    std::vector<size_t> final_pos(slots_.size()), local_pos(slots_.size());
+    std::vector<std::vector<size_t>> by_source(sources_.size());
+    for (size_t i = 0; i < slots_.size(); ++i) by_source[slots_[i].first].push_back(i);
+    size_t pos = 0;
+    for (size_t s = 0; s < sources_.size(); ++s)
+      for (size_t k = 0; k < by_source[s].size(); ++k) {
+        final_pos[by_source[s][k]] = pos++;
+        local_pos[by_source[s][k]] = k;
+      }
+    auto source_reads = [&](const Source& src, size_t s, exec::SelectPlan* p) {
+      p->snapshot = src.snapshot;
+      p->from = src.query;
+      for (size_t slot : by_source[s]) {
+        size_t col = slots_[slot].second;
+        if (src.snapshot)
+          p->scan_columns.push_back(src.columns[col]);
+        else
+          p->from_columns.push_back(col);
+      }
+    };
+    if (!sources_.empty()) source_reads(sources_[0], 0, &plan);
+    for (size_t j = 0; j < pending_joins_.size(); ++j) {
+      const size_t s = j + 1;
+      const Source& src = sources_[s];
+      exec::SelectPlan right;
+      source_reads(src, s, &right);
+      for (const auto& k : pending_joins_[j].right_keys) {
+        right.outputs.push_back(Remap(k, local_pos));
+        right.output_names.push_back(k->text);
+      }
+      for (size_t k = 0; k < by_source[s].size(); ++k) {
+        size_t col = slots_[by_source[s][k]].second;
+        BoundExprPtr in = BoundExpr::Input(k, src.types[col], src.columns[col]);
+        if (src.nullable && !in->type->IsNullable()) in = Cast(in, MakeNullable(in->type), src.columns[col]);
+        right.outputs.push_back(in);
+        right.output_names.push_back(src.columns[col]);
+      }
+      exec::JoinPlan jp;
+      jp.left = pending_joins_[j].left;
+      jp.use_nulls = src.nullable;
+      jp.num_keys = pending_joins_[j].right_keys.size();
+      for (const auto& k : pending_joins_[j].left_keys) jp.left_keys.push_back(Remap(k, final_pos));
+      auto qp = std::make_shared<exec::QueryPlan>();
+      qp->selects.push_back(std::move(right));
+      jp.right = std::move(qp);
+      plan.joins.push_back(std::move(jp));
+    }
+    auto remap = [&](BoundExprPtr& e) {
+      if (e) e = Remap(e, final_pos);
+    };
+    remap(plan.where);
+    remap(plan.join_filter);
+    for (auto& k : plan.group_keys) remap(k);
+    for (auto& a : plan.aggregates)
+      for (auto& e : a.args) remap(e);
+    if (!plan.aggregate) {
+      for (auto& e : plan.outputs) remap(e);
+      for (auto& k : plan.order_by) remap(k.expr);
+      for (auto& e : plan.limit_by) remap(e);
+    }
+  }
+
+  // `e` with each input slot s replaced by map[s].
+  static BoundExprPtr Remap(const BoundExprPtr& e, const std::vector<size_t>& map) {
+    if (e->kind == BoundExpr::Kind::kInput) {
+      if (map[e->input] == e->input) return e;
+      auto c = std::make_shared<BoundExpr>(*e);
+      c->input = map[e->input];
+      return c;
+    }
+    if (e->args.empty()) return e;
+    std::vector<BoundExprPtr> args;
+    bool changed = false;
+    for (const auto& a : e->args) {
+      args.push_back(Remap(a, map));
+      changed = changed || args.back() != a;
+    }
+    if (!changed) return e;
+    auto c = std::make_shared<BoundExpr>(*e);
+    c->args = std::move(args);
+    return c;
+  }
+
+  // The result of a scalar subquery: one column, at most one row (none gives NULL).
+  BoundExprPtr ScalarSubquery(const Expr& e) {
+    exec::QueryPlan child = BindQueryPlan(*e.subquery, catalog_, options_, exec_options_, ctes_);
+    if (child.names().size() != 1)
+      Throw(
+          ErrorCode::kInvalidArgument, e.pos,
+          fmt::format("a scalar subquery must return one column, this one returns {}", child.names().size()));
+    auto rs = exec::ExecuteQuery(child, *exec_options_);
+    if (!rs.ok()) Throw(rs.status().code(), e.pos, rs.status().message());
+    size_t rows = 0;
+    Value v;
+    for (const auto& c : rs->chunks) {
+      if (c.num_rows > 0 && rows == 0) v = c.columns[0]->ValueAt(0);
+      rows += c.num_rows;
+    }
+    if (rows > 1)
+      Throw(ErrorCode::kInvalidArgument, e.pos,
+            fmt::format("a scalar subquery must return at most one row, this one returns {}", rows));
+    DataTypePtr type = rs->types[0];
+    if (rows == 0) {
+      type = MakeNullable(type);
+      v = Value{};
+    }
+    return BoundExpr::Constant(v, type, e.ToString());
+  }
+
+  // x IN (SELECT ...) / x IN (a long list of constants): a hash set of the values, converted to x's type.
+  BoundExprPtr InSet(const Expr& e, BoundExprPtr lhs, ColumnPtr values, bool negated) {
+    DataTypePtr key_type = MakeNullable(BaseType(lhs->type));
+    ColumnPtr keys;
+    try {
+      keys = exec::CastColumn(*values, key_type);
+    } catch (const QueryError& err) {
+      Throw(err.code, e.pos, err.message);
+    }
+    auto table = std::make_shared<exec::JoinTable>();
+    table->Build({keys}, keys->size());
+    auto out = std::make_shared<BoundExpr>();
+    out->kind = BoundExpr::Kind::kFunction;
+    out->type = function::NullableIfAny(DataType::Make(TypeId::kUInt8), {lhs->type});
+    out->function.name = negated ? "notIn" : "in";
+    out->function.result_type = out->type;
+    DataTypePtr lhs_base = BaseType(lhs->type);
+    out->function.kernel = [table, negated, lhs_base, type = out->type](
+                               const std::vector<function::Datum>& args, size_t rows,
+                               const function::FunctionContext&) -> ColumnPtr {
+      auto result = std::make_shared<aurora::Column>(type);
+      result->data.resize(rows);
+      function::Datum probe = args[0];
+      // Keys are compared by their bytes, so the probe side must be in the set's type.
+      if (!BaseType(probe.column->type())->Equals(*lhs_base))
+        probe.column = exec::CastColumn(*probe.column, MakeNullable(lhs_base));
+      table->Contains({probe}, rows, result->data.data());
+      if (negated)
+        for (size_t i = 0; i < rows; ++i) result->data[i] ^= 1;
+      function::MergeNulls({args[0]}, rows, result.get());
+      result->SetSizeUnsafe(rows);
+      return result;
+    };
+    out->args = {std::move(lhs)};
+    out->text = e.ToString();
+    return out;
+  }
+
   uint64_t ConstantCount(const Expr& e, const char* what) {
     BoundExprPtr b = BindScan(e);
     if (!b->IsConstant() || !b->type->Base().IsInteger() || IsNull(b->constant))
@@ -244,28 +658,53 @@ class Binder {
     return false;
   }
 
+  // A column of one of the visible sources: t.x names source t; a bare x is the first source that has
+  // it (the left side of a join first, as in ClickHouse).
   BoundExprPtr Column(const Expr& e) {
-    if (!plan_->snapshot)
+    if (sources_.empty())
       Throw(ErrorCode::kNotFound, e.pos,
             fmt::format("unknown column '{}': the query has no FROM", e.ToString()));
-    std::string name = e.name.back();
-    if (e.name.size() == 2 && e.name[0] != table_alias_)
-      Throw(ErrorCode::kNotFound, e.pos, fmt::format("unknown table '{}' in '{}'", e.name[0], e.ToString()));
-    const storage::TableSchema& schema = plan_->snapshot->schema();
-    const storage::ColumnDef* def = schema.Find(name);
-    if (!def) {
-      std::vector<std::string> names;
-      for (const auto& c : schema.columns) names.push_back(c.name);
-      for (const auto& [alias, expr] : aliases_) names.push_back(alias);
-      Throw(ErrorCode::kNotFound, e.pos,
-            fmt::format("unknown column '{}' in table '{}'{}", name, schema.name, DidYouMean(name, names)));
+    const std::string& name = e.name.back();
+    size_t source = visible_;
+    int column = -1;
+    if (e.name.size() >= 2) {
+      const std::string& q = e.name[e.name.size() - 2];
+      for (size_t s = 0; s < visible_ && source == visible_; ++s)
+        if (sources_[s].Matches(q)) source = s;
+      if (source == visible_) {
+        std::vector<std::string> names;
+        for (size_t s = 0; s < visible_; ++s) names.push_back(sources_[s].Display());
+        Throw(ErrorCode::kNotFound, e.pos,
+              fmt::format("unknown table '{}' in '{}'{}", q, e.ToString(), DidYouMean(q, names)));
+      }
+      column = sources_[source].IndexOf(name);
+    } else {
+      for (size_t s = 0; s < visible_ && column < 0; ++s) {
+        column = sources_[s].IndexOf(name);
+        source = s;
+      }
     }
-    auto it = std::find(plan_->scan_columns.begin(), plan_->scan_columns.end(), name);
-    size_t index = it - plan_->scan_columns.begin();
-    if (it == plan_->scan_columns.end()) plan_->scan_columns.push_back(name);
+    if (column < 0) {
+      std::vector<std::string> names;
+      for (size_t s = 0; s < visible_; ++s)
+        if (e.name.size() == 1 || s == source)
+          for (const auto& c : sources_[s].columns) names.push_back(c);
+      for (const auto& [alias, expr] : aliases_) names.push_back(alias);
+      std::string where = e.name.size() >= 2 || visible_ == 1
+                              ? fmt::format("table '{}'", sources_[source].Display())
+                              : "the joined tables";
+      Throw(ErrorCode::kNotFound, e.pos,
+            fmt::format("unknown column '{}' in {}{}", name, where, DidYouMean(name, names)));
+    }
+    std::pair<size_t, size_t> key{source, static_cast<size_t>(column)};
+    auto it = std::find(slots_.begin(), slots_.end(), key);
+    size_t slot = it - slots_.begin();
+    if (it == slots_.end()) slots_.push_back(key);
     // Dictionary-encoded parts return LowCardinality(String) for String columns too; the kernels treat
     // both alike, so the declared type is what the plan promises.
-    return BoundExpr::Input(index, def->type, e.ToString());
+    DataTypePtr type = sources_[source].types[column];
+    if (sources_[source].nullable) type = MakeNullable(type);
+    return BoundExpr::Input(slot, type, e.ToString());
   }
 
   BoundExprPtr Fold(std::shared_ptr<BoundExpr> e) {
@@ -328,7 +767,7 @@ class Binder {
         Throw(ErrorCode::kInvalidArgument, e.pos,
               fmt::format("query parameter {{{}:{}}} has no value", e.name[0], e.name[1]));
       case ExprKind::kSubquery:
-        Throw(ErrorCode::kNotSupported, e.pos, "subqueries are not supported yet");
+        return ScalarSubquery(e);
       case ExprKind::kLambda:
         Throw(ErrorCode::kNotSupported, e.pos, "lambda functions are not supported yet");
       case ExprKind::kCast: {
@@ -376,8 +815,20 @@ class Binder {
       Throw(ErrorCode::kInvalidArgument, e.pos,
             fmt::format("{} takes 2 arguments, got {}", e.function, e.args.size()));
     const Expr& list = *e.args[1];
-    if (list.kind == ExprKind::kSubquery)
-      Throw(ErrorCode::kNotSupported, list.pos, "IN (subquery) is not supported yet");
+    const bool negated = e.function == "notIn";
+    if (list.kind == ExprKind::kSubquery) {
+      BoundExprPtr lhs = BindScan(*e.args[0]);
+      exec::QueryPlan child = BindQueryPlan(*list.subquery, catalog_, options_, exec_options_, ctes_);
+      if (child.names().size() != 1)
+        Throw(ErrorCode::kNotSupported, list.pos,
+              fmt::format("IN (subquery) takes a subquery of one column, this one returns {}",
+                          child.names().size()));
+      auto rs = exec::ExecuteQuery(child, *exec_options_);
+      if (!rs.ok()) Throw(rs.status().code(), list.pos, rs.status().message());
+      auto values = std::make_shared<aurora::Column>(rs->types[0]);
+      for (const auto& c : rs->chunks) values->AppendRange(*c.columns[0], 0, c.num_rows);
+      return InSet(e, lhs, values, negated);
+    }
     std::vector<const Expr*> items;
     if (list.kind == ExprKind::kFunction && list.function == "tuple") {
       for (const auto& a : list.args) items.push_back(a.get());
@@ -385,7 +836,6 @@ class Binder {
       items.push_back(&list);
     }
     if (items.empty()) Throw(ErrorCode::kInvalidArgument, list.pos, "IN needs at least one value");
-    const bool negated = e.function == "notIn";
     BoundExprPtr lhs = BindScan(*e.args[0]);
     std::vector<BoundExprPtr> terms;
     Expr cmp;
@@ -469,7 +919,7 @@ class Binder {
       const auto& [lhs, terms] = it->second;
       if (lhs->kind != BoundExpr::Kind::kInput) return;
       storage::ColumnRange r;
-      r.column = plan_->scan_columns[lhs->input];
+      if (!PushdownColumn(lhs->input, &r.column)) return;
       for (const auto& t : terms) {
         if (t->kind != BoundExpr::Kind::kFunction || !t->args[1]->IsConstant()) return;
         auto v = StoredConstant(*t->args[1], lhs->type);
@@ -501,7 +951,7 @@ class Binder {
     auto v = StoredConstant(*k, col->type);
     if (!v) return;
     storage::ColumnRange r;
-    r.column = plan_->scan_columns[col->input];
+    if (!PushdownColumn(col->input, &r.column)) return;
     if (op == "equals") {
       r.in_values.push_back(*v);
     } else if (op == "less" || op == "lessOrEquals") {
@@ -512,6 +962,13 @@ class Binder {
       r.lower_inclusive = op == "greaterOrEquals";
     }
     out->ranges.push_back(std::move(r));
+  }
+
+  // The name of the table column in `slot`, when it belongs to the FROM table (only its scan prunes).
+  bool PushdownColumn(size_t slot, std::string* name) const {
+    if (slots_[slot].first != 0 || !sources_[0].snapshot) return false;
+    *name = sources_[0].columns[slots_[slot].second];
+    return true;
   }
 
   // The constant in the column's stored representation, when that conversion is exact.
@@ -540,10 +997,21 @@ class Binder {
     return k.constant;
   }
 
+  struct PendingJoin {
+    bool left = false;
+    std::vector<BoundExprPtr> left_keys, right_keys;  // over slots
+  };
+
   const Catalog& catalog_;
   const BindOptions& options_;
+  exec::ExecOptions* exec_options_;
+  CteMap ctes_;
   exec::SelectPlan* plan_ = nullptr;
-  std::string table_alias_;
+  std::vector<Source> sources_;
+  size_t visible_ = 0;  // sources_[0, visible_) can be named (a join's ON sees only the tables before it)
+  std::vector<std::pair<size_t, size_t>> slots_;  // (source, column) of each scan-chunk input
+  std::vector<PendingJoin> pending_joins_;
+  bool join_use_nulls_ = false;
   std::map<std::string, const Expr*> aliases_;
   std::set<std::string> expanding_;
   bool stage2_ = false;
@@ -552,13 +1020,55 @@ class Binder {
   std::map<const BoundExpr*, std::pair<BoundExprPtr, std::vector<BoundExprPtr>>> in_lists_;
 };
 
+// Binds a SELECT and the SELECTs UNION ALL joins to it; outputs are converted to their common types.
+exec::QueryPlan BindQueryPlan(const SelectQuery& q, const Catalog& catalog, const BindOptions& options,
+                              exec::ExecOptions* exec_options, const CteMap& outer) {
+  CteMap ctes = outer;
+  for (const auto& [name, sub] : q.ctes) ctes[name] = sub;
+  exec::QueryPlan plan;
+  plan.selects.push_back(Binder(catalog, options, exec_options, ctes).Bind(q));
+  for (const auto& u : q.union_all) {
+    exec::QueryPlan more = BindQueryPlan(*u, catalog, options, exec_options, ctes);
+    for (auto& s : more.selects) plan.selects.push_back(std::move(s));
+  }
+  if (plan.selects.size() == 1) return plan;
+  const size_t n = plan.selects[0].outputs.size();
+  for (size_t i = 1; i < plan.selects.size(); ++i)
+    if (plan.selects[i].outputs.size() != n)
+      Throw(ErrorCode::kInvalidArgument, q.pos,
+            fmt::format("the SELECTs of UNION ALL return different numbers of columns: {} and {}", n,
+                        plan.selects[i].outputs.size()));
+  for (size_t c = 0; c < n; ++c) {
+    DataTypePtr common = plan.selects[0].outputs[c]->type;
+    for (size_t i = 1; i < plan.selects.size(); ++i) {
+      DataTypePtr t = plan.selects[i].outputs[c]->type;
+      DataTypePtr next = CommonType(common, t);
+      if (!next)
+        Throw(ErrorCode::kInvalidArgument, q.pos,
+              fmt::format("column {} of UNION ALL has types {} and {}, which have no common type", c + 1,
+                          common->Name(), t->Name()));
+      common = next;
+    }
+    for (auto& s : plan.selects) {
+      BoundExprPtr& out = s.outputs[c];
+      if (out->type->Equals(*common)) continue;
+      auto cast = std::make_shared<BoundExpr>();
+      cast->kind = BoundExpr::Kind::kCast;
+      cast->type = common;
+      cast->args = {out};
+      cast->text = out->text;
+      out = cast;
+    }
+  }
+  return plan;
+}
+
 }  // namespace
 
-Result<exec::SelectPlan> BindSelect(const SelectQuery& query, const Catalog& catalog,
-                                    const BindOptions& options, exec::ExecOptions* exec_options) {
+Result<exec::QueryPlan> BindQuery(const SelectQuery& query, const Catalog& catalog,
+                                  const BindOptions& options, exec::ExecOptions* exec_options) {
   try {
-    Binder b(catalog, options);
-    return b.Bind(query, exec_options);
+    return BindQueryPlan(query, catalog, options, exec_options, {});
   } catch (const QueryError& e) {
     return Status(e.code, e.message);
   }

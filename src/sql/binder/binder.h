@@ -1,4 +1,4 @@
-// Binder: a parsed SELECT plus a catalog snapshot -> an executable plan (exec::SelectPlan).
+// Binder: a parsed SELECT plus a catalog snapshot -> an executable plan (exec::QueryPlan).
 //
 // Names resolve as in ClickHouse: SELECT aliases are visible in WHERE, GROUP BY, HAVING and ORDER BY (an
 // alias wins over a column of the same name), GROUP BY and ORDER BY also take positions (1-based), and
@@ -8,8 +8,12 @@
 // date/time columns become times, and conjuncts of WHERE of the form column <op> constant or
 // column IN (constants) are pushed into the scan for partition / primary-key / min-max pruning.
 //
-// This first version binds single-table queries (or none): JOIN, subqueries, UNION ALL, LIMIT BY and
-// CTEs report NotSupported with the feature named.
+// Sources are tables, subqueries in FROM and CTEs (WITH name AS (SELECT ...), bound where they are
+// used). INNER and LEFT JOIN ... ON a = b [AND ...] / USING (...) become hash joins whose right side is
+// a plan of its own that reads only the columns the query uses; WHERE conjuncts over the FROM source
+// alone run before the joins. Scalar subqueries and the sets of x IN (SELECT ...) are run while binding
+// and become constants and hash sets. UNION ALL converts each column to the common type of its SELECTs.
+// Correlated subqueries are not supported: a subquery sees only its own sources.
 #pragma once
 
 #include "catalog/catalog.h"
@@ -22,7 +26,8 @@ struct BindOptions {
   int64_t now_ms = 0;
 };
 
-Result<exec::SelectPlan> BindSelect(const SelectQuery& query, const Catalog& catalog,
-                                    const BindOptions& options, exec::ExecOptions* exec_options);
+// `exec_options` carries the query's settings (max_threads) and runs subqueries while binding.
+Result<exec::QueryPlan> BindQuery(const SelectQuery& query, const Catalog& catalog,
+                                  const BindOptions& options, exec::ExecOptions* exec_options);
 
 }  // namespace aurora::sql
