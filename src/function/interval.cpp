@@ -114,6 +114,8 @@ ColumnPtr ShiftTimes(const Datum& time, const Datum& amount, int sign, IUnit uni
   const int64_t per = t.TicksPerSecond();
   for (size_t i = 0; i < rows; ++i) {
     int64_t n = IntAt(amount, i);
+    // Seconds wrap around as in ClickHouse; calendar counts saturate far outside any valid date.
+    if (!IsSubDay(unit)) n = Clamp(n, int64_t{1} << 40);
     n = static_cast<int64_t>(static_cast<uint64_t>(n) * static_cast<uint64_t>(mult));
     if (sign < 0) n = static_cast<int64_t>(0 - static_cast<uint64_t>(n));
     const size_t r = time.RowIndex(i);
