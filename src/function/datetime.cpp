@@ -1,7 +1,10 @@
 // Date and time functions, time-zone aware (the column's zone, or UTC):
-//   toStartOfMinute / FiveMinutes / FifteenMinutes / Hour / Day (-> DateTime), toStartOfMonth / Year
-//   (-> Date), toYear, toMonth, toDayOfMonth, toHour, toMinute, toDayOfWeek (1 = Monday), toYYYYMM,
-//   toYYYYMMDD, now(), today().
+//   toStartOfMinute / FiveMinutes / FifteenMinutes / Hour / Day (-> DateTime), toStartOfMonth / Year /
+//   Quarter, toStartOfWeek(t[, mode]) (mode 0 Sunday, 1 Monday), toMonday (-> Date), toYear, toQuarter,
+//   toMonth, toDayOfMonth, toDayOfYear, toHour, toMinute, toSecond, toDayOfWeek (1 = Monday), toYYYYMM,
+//   toYYYYMMDD, toUnixTimestamp, dateDiff('unit', t1, t2[, tz]) (unit boundaries crossed, in local time),
+//   formatDateTime(t, format[, tz]), parseDateTimeBestEffort[OrNull|OrZero](s), now(), today().
+// Intervals and date arithmetic are in interval.cpp.
 // Zones with a constant offset (UTC) use integer arithmetic; others go through the civil calendar.
 #include <absl/time/civil_time.h>
 #include <absl/time/time.h>
