@@ -5,7 +5,8 @@
 //   divide         Float64 (x / 0 is inf or nan)
 //   intDiv, modulo the left argument's type for integers; division by zero is an error
 //   negate         the signed type one size up for unsigned (UInt8 -> Int16), the same type otherwise
-// Integer overflow wraps around, as in ClickHouse.
+// Integer overflow wraps around, as in ClickHouse. plus / minus with a date or time go to
+// BindTimeArithmetic (interval.cpp).
 #include <cmath>
 
 #include "common/query_error.h"
@@ -157,6 +158,10 @@ FunctionRegistry::Binder MakeBinder(const char* name) {
       return AURORA_ERROR(kInvalidArgument, "{} takes 2 arguments, got {}", name, args.size());
     const DataType& a = args[0]->Base();
     const DataType& b = args[1]->Base();
+    if constexpr (op == ArOp::kPlus || op == ArOp::kMinus) {
+      if (a.IsTime() || b.IsTime() || a.IsInterval() || b.IsInterval())
+        return BindTimeArithmetic(name, op == ArOp::kMinus, args);
+    }
     auto numeric = [](const DataType& t) { return t.IsInteger() || t.IsFloat() || t.id() == TypeId::kBool; };
     if (!numeric(a) || !numeric(b))
       return AURORA_ERROR(kInvalidArgument, "no function {}: {} takes numbers", Signature(name, args), name);

@@ -13,6 +13,13 @@ const FunctionRegistry& FunctionRegistry::Default() {
     RegisterArithmetic(*reg);
     RegisterLogic(*reg);
     RegisterDateTime(*reg);
+    RegisterString(*reg);
+    RegisterConditional(*reg);
+    RegisterMath(*reg);
+    RegisterConversion(*reg);
+    RegisterJson(*reg);
+    RegisterHash(*reg);
+    RegisterInterval(*reg);
     return reg;
   }();
   return *r;

@@ -67,6 +67,16 @@ void RegisterComparison(FunctionRegistry& r);
 void RegisterArithmetic(FunctionRegistry& r);
 void RegisterLogic(FunctionRegistry& r);
 void RegisterDateTime(FunctionRegistry& r);
+void RegisterString(FunctionRegistry& r);
+void RegisterConditional(FunctionRegistry& r);
+void RegisterMath(FunctionRegistry& r);
+void RegisterConversion(FunctionRegistry& r);
+void RegisterJson(FunctionRegistry& r);
+void RegisterHash(FunctionRegistry& r);
+void RegisterInterval(FunctionRegistry& r);
+
+// plus / minus with a date or time and an interval or integer (interval.cpp), for the arithmetic binders.
+Result<BoundScalar> BindTimeArithmetic(const char* name, bool minus, const std::vector<DataTypePtr>& args);
 
 // Helpers shared by kernels.
 // The null map of the result: union of the arguments' (empty when none is nullable or has NULLs).

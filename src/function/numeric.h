@@ -1,5 +1,6 @@
 // Type dispatch for kernels: calls f(T{}) with the C++ type that stores values of a fixed-width base
-// type (Bool and UInt8 -> uint8_t, Date -> uint16_t, DateTime -> uint32_t, DateTime64 -> int64_t).
+// type (Bool and UInt8 -> uint8_t, Date -> uint16_t, DateTime -> uint32_t, DateTime64 and intervals ->
+// int64_t).
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,14 @@ decltype(auto) DispatchFixed(TypeId id, F&& f) {
       return f(int32_t{});
     case TypeId::kInt64:
     case TypeId::kDateTime64:
+    case TypeId::kIntervalSecond:
+    case TypeId::kIntervalMinute:
+    case TypeId::kIntervalHour:
+    case TypeId::kIntervalDay:
+    case TypeId::kIntervalWeek:
+    case TypeId::kIntervalMonth:
+    case TypeId::kIntervalQuarter:
+    case TypeId::kIntervalYear:
       return f(int64_t{});
     case TypeId::kFloat32:
       return f(float{});

@@ -178,6 +178,10 @@ Status TableSchema::Validate() const {
     for (size_t j = 0; j < i; ++j)
       if (columns[j].name == c.name)
         return AURORA_ERROR(kInvalidArgument, "column '{}' is defined twice", c.name);
+    if (c.type->IsInterval())
+      return AURORA_ERROR(kInvalidArgument,
+                          "column '{}': {} cannot be stored in a table (intervals exist in expressions only)",
+                          c.name, c.type->Name());
     if (c.codec && c.codec->HasTransform() && c.type->Layout().kind != ColumnLayout::Kind::kFixed)
       return AURORA_ERROR(kInvalidArgument,
                           "column '{}': Delta and DoubleDelta apply to numeric and time columns, not {}",

@@ -49,6 +49,14 @@ Value Column::ValueAt(size_t i) const {
       return static_cast<int64_t>(Data<uint32_t>()[i]);
     case TypeId::kInt64:
     case TypeId::kDateTime64:
+    case TypeId::kIntervalSecond:
+    case TypeId::kIntervalMinute:
+    case TypeId::kIntervalHour:
+    case TypeId::kIntervalDay:
+    case TypeId::kIntervalWeek:
+    case TypeId::kIntervalMonth:
+    case TypeId::kIntervalQuarter:
+    case TypeId::kIntervalYear:
       return Data<int64_t>()[i];
     case TypeId::kUInt64:
       return Data<uint64_t>()[i];
@@ -91,6 +99,14 @@ int Column::CompareAt(size_t i, const Column& other, size_t j) const {
       return Cmp3(Data<uint32_t>()[i], other.Data<uint32_t>()[j]);
     case TypeId::kInt64:
     case TypeId::kDateTime64:
+    case TypeId::kIntervalSecond:
+    case TypeId::kIntervalMinute:
+    case TypeId::kIntervalHour:
+    case TypeId::kIntervalDay:
+    case TypeId::kIntervalWeek:
+    case TypeId::kIntervalMonth:
+    case TypeId::kIntervalQuarter:
+    case TypeId::kIntervalYear:
       return Cmp3(Data<int64_t>()[i], other.Data<int64_t>()[j]);
     case TypeId::kUInt64:
       return Cmp3(Data<uint64_t>()[i], other.Data<uint64_t>()[j]);

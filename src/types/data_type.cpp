@@ -14,11 +14,27 @@ struct NamedType {
   TypeId id;
 };
 constexpr NamedType kSimpleTypes[] = {
-    {"Bool", TypeId::kBool},       {"Int8", TypeId::kInt8},       {"Int16", TypeId::kInt16},
-    {"Int32", TypeId::kInt32},     {"Int64", TypeId::kInt64},     {"UInt8", TypeId::kUInt8},
-    {"UInt16", TypeId::kUInt16},   {"UInt32", TypeId::kUInt32},   {"UInt64", TypeId::kUInt64},
-    {"Float32", TypeId::kFloat32}, {"Float64", TypeId::kFloat64}, {"String", TypeId::kString},
+    {"Bool", TypeId::kBool},
+    {"Int8", TypeId::kInt8},
+    {"Int16", TypeId::kInt16},
+    {"Int32", TypeId::kInt32},
+    {"Int64", TypeId::kInt64},
+    {"UInt8", TypeId::kUInt8},
+    {"UInt16", TypeId::kUInt16},
+    {"UInt32", TypeId::kUInt32},
+    {"UInt64", TypeId::kUInt64},
+    {"Float32", TypeId::kFloat32},
+    {"Float64", TypeId::kFloat64},
+    {"String", TypeId::kString},
     {"Date", TypeId::kDate},
+    {"IntervalSecond", TypeId::kIntervalSecond},
+    {"IntervalMinute", TypeId::kIntervalMinute},
+    {"IntervalHour", TypeId::kIntervalHour},
+    {"IntervalDay", TypeId::kIntervalDay},
+    {"IntervalWeek", TypeId::kIntervalWeek},
+    {"IntervalMonth", TypeId::kIntervalMonth},
+    {"IntervalQuarter", TypeId::kIntervalQuarter},
+    {"IntervalYear", TypeId::kIntervalYear},
 };
 
 std::string_view SimpleName(TypeId id) {
@@ -149,6 +165,14 @@ int FixedWidthOf(TypeId id) {
     case TypeId::kUInt64:
     case TypeId::kFloat64:
     case TypeId::kDateTime64:
+    case TypeId::kIntervalSecond:
+    case TypeId::kIntervalMinute:
+    case TypeId::kIntervalHour:
+    case TypeId::kIntervalDay:
+    case TypeId::kIntervalWeek:
+    case TypeId::kIntervalMonth:
+    case TypeId::kIntervalQuarter:
+    case TypeId::kIntervalYear:
       return 8;
     default:
       return 0;
@@ -236,6 +260,10 @@ bool DataType::IsFloat() const {
 bool DataType::IsTime() const {
   TypeId id = Base().id();
   return id == TypeId::kDate || id == TypeId::kDateTime || id == TypeId::kDateTime64;
+}
+bool DataType::IsInterval() const {
+  TypeId id = Base().id();
+  return id >= TypeId::kIntervalSecond && id <= TypeId::kIntervalYear;
 }
 int64_t DataType::TicksPerSecond() const {
   const DataType& b = Base();

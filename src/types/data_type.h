@@ -2,6 +2,8 @@
 //
 //   Bool, Int8..Int64, UInt8..UInt64, Float32, Float64, String, Date, DateTime[('tz')],
 //   DateTime64(p[, 'tz']), Nullable(T), LowCardinality(T)
+//   IntervalSecond..IntervalYear: the result of INTERVAL n UNIT (an Int64 count of units); they exist in
+//   expressions only and cannot be stored in a table.
 //
 // A type is immutable and shared (DataTypePtr). Wrappers (Nullable, LowCardinality) hold a nested type;
 // Decimal(P,S), Array(T) and Map(K,V) fit the same shape later: Decimal is one more fixed-width base type
@@ -38,6 +40,14 @@ enum class TypeId : uint8_t {
   kDateTime64,  // Int64 ticks of 10^-precision seconds since the epoch; time zone as DateTime
   kNullable,
   kLowCardinality,
+  kIntervalSecond,  // Int64 count of units; expressions only, never stored
+  kIntervalMinute,
+  kIntervalHour,
+  kIntervalDay,
+  kIntervalWeek,
+  kIntervalMonth,
+  kIntervalQuarter,
+  kIntervalYear,
 };
 
 class DataType;
@@ -78,7 +88,8 @@ class DataType {
   bool IsInteger() const;
   bool IsSignedInteger() const;
   bool IsFloat() const;
-  bool IsTime() const;  // Date, DateTime, DateTime64
+  bool IsTime() const;      // Date, DateTime, DateTime64
+  bool IsInterval() const;  // IntervalSecond .. IntervalYear
   // Ticks per second of a DateTime64 (10^precision); 1 for DateTime.
   int64_t TicksPerSecond() const;
 
