@@ -56,6 +56,8 @@ class FunctionRegistry {
   Result<BoundScalar> BindScalar(std::string_view name, const std::vector<DataTypePtr>& args) const;
   bool HasScalar(std::string_view name) const;
 
+  // A name may be registered more than once (e.g. length for strings and for arrays): binding tries
+  // each binder of the name in registration order.
   void Register(std::string name, Binder binder);
 
  private:
@@ -67,6 +69,7 @@ void RegisterComparison(FunctionRegistry& r);
 void RegisterArithmetic(FunctionRegistry& r);
 void RegisterLogic(FunctionRegistry& r);
 void RegisterDateTime(FunctionRegistry& r);
+void RegisterArray(FunctionRegistry& r);
 
 // Helpers shared by kernels.
 // The null map of the result: union of the arguments' (empty when none is nullable or has NULLs).
