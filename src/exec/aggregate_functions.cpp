@@ -420,7 +420,7 @@ class MomentsState final : public FilteredState {
           r = m.n > 0 ? m.cxy / std::sqrt(m2x * std::max(0.0, m.m2y)) : nan;
           break;
       }
-      c->AppendFloat(r);
+      c->AppendFloat(std::isnan(r) ? nan : r);  // 0/0 gives a negative NaN
     }
     return c;
   }
