@@ -69,7 +69,7 @@ int PrintStats(Catalog& catalog, const std::string& name) {
 }
 
 // Prints a result as tab-separated values with a header line (ClickHouse's TSVWithNames), escaping
-// tabs, newlines and backslashes in values.
+// tabs, newlines and backslashes in values (arrays come escaped from FormatText).
 void PrintResult(const QueryResult& r) {
   if (r.names.empty()) return;
   std::string out;
@@ -82,6 +82,10 @@ void PrintResult(const QueryResult& r) {
         cell.clear();
         FormatText(*chunk.columns[c], row, &cell, "\\N");
         if (c) out += '\t';
+        if (chunk.columns[c]->type()->IsArray()) {
+          out += cell;  // elements are already quoted and escaped, as ClickHouse writes arrays in TSV
+          continue;
+        }
         for (char ch : cell) {
           if (ch == '\t')
             out += "\\t";

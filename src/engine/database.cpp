@@ -110,6 +110,12 @@ Result<storage::ColumnDef> BindColumn(const sql::ColumnDefinition& d) {
   c.name = d.name;
   auto type = ParseDataType(d.type);
   if (!type.ok()) return AtColumn(type.status().WithContext(fmt::format("column '{}'", d.name)), d.pos);
+  if ((*type)->ContainsArray())
+    return AtColumn(Status(ErrorCode::kNotSupported,
+                           fmt::format("column '{}' of type {}: Array columns cannot be stored yet (arrays "
+                                       "exist in query results and functions only)",
+                                       d.name, (*type)->Name())),
+                    d.pos);
   c.type = *type;
   if (!d.codec.empty()) {
     auto codec = storage::CodecSpec::Parse(d.codec);

@@ -6,6 +6,7 @@
 #include <absl/container/flat_hash_set.h>
 
 #include "common/query_error.h"
+#include "exec/aggregate_functions.h"
 #include "function/numeric.h"
 
 namespace aurora::exec {
@@ -14,32 +15,17 @@ namespace {
 
 using function::Datum;
 
-// Rows that count: not NULL in any argument that must be non-NULL, and (for -If) the condition is true.
-struct RowFilter {
-  const Column* value = nullptr;  // nullable value argument (NULLs skipped)
-  const Datum* cond = nullptr;    // -If condition
-  bool Passes(size_t i) const {
-    if (value && value->IsNull(i)) return false;
-    if (cond) {
-      const Column& c = *cond->column;
-      size_t r = cond->RowIndex(i);
-      if (c.IsNull(r)) return false;
-      bool t = function::DispatchFixed(c.layout().value_id, [&](auto tag) {
-        using T = decltype(tag);
-        return c.Data<T>()[r] != T{0};
-      });
-      if (!t) return false;
-    }
-    return true;
+// Rows that count: the value argument (when there is one) is not NULL and the -If condition is true.
+// Calls f(row) for each.
+template <typename F>
+void ForEachCountedRow(const std::vector<Datum>& args, bool has_if, bool has_value, size_t rows,
+                       std::vector<uint8_t>* mask, F&& f) {
+  if (RowMask(args, has_value ? 1 : 0, has_if, rows, mask)) {
+    for (size_t i = 0; i < rows; ++i)
+      if ((*mask)[i]) f(i);
+  } else {
+    for (size_t i = 0; i < rows; ++i) f(i);
   }
-  bool trivial() const { return !value && !cond; }
-};
-
-RowFilter MakeFilter(const std::vector<Datum>& args, bool has_if, bool has_value) {
-  RowFilter f;
-  if (has_value && !args[0].column->nulls.empty()) f.value = args[0].column.get();
-  if (has_if) f.cond = &args.back();
-  return f;
 }
 
 class CountState final : public AggregateState {
@@ -47,13 +33,7 @@ class CountState final : public AggregateState {
   CountState(bool has_value, bool has_if) : has_value_(has_value), has_if_(has_if) {}
   void Resize(size_t g) override { counts_.resize(g, 0); }
   void Update(const uint32_t* groups, size_t rows, const std::vector<Datum>& args) override {
-    RowFilter f = MakeFilter(args, has_if_, has_value_);
-    if (f.trivial()) {
-      for (size_t i = 0; i < rows; ++i) ++counts_[groups[i]];
-    } else {
-      for (size_t i = 0; i < rows; ++i)
-        if (f.Passes(i)) ++counts_[groups[i]];
-    }
+    ForEachCountedRow(args, has_if_, has_value_, rows, &mask_, [&](size_t i) { ++counts_[groups[i]]; });
   }
   void Merge(const AggregateState& other, const std::vector<uint32_t>& remap) override {
     const auto& o = static_cast<const CountState&>(other);
@@ -68,6 +48,7 @@ class CountState final : public AggregateState {
  private:
   bool has_value_, has_if_;
   std::vector<uint64_t> counts_;
+  std::vector<uint8_t> mask_;
 };
 
 // sum and avg: S is the accumulator type (int64_t, uint64_t or double).
@@ -81,22 +62,22 @@ class SumState final : public AggregateState {
     counts_.resize(g, 0);
   }
   void Update(const uint32_t* groups, size_t rows, const std::vector<Datum>& args) override {
-    RowFilter f = MakeFilter(args, has_if_, true);
     const Datum& v = args[0];
     function::DispatchFixed(v.column->layout().value_id, [&](auto tag) {
       using T = decltype(tag);
       const T* data = v.column->template Data<T>();
-      if (f.trivial() && !v.is_const) {
+      const bool masked = RowMask(args, 1, has_if_, rows, &mask_);
+      if (!masked && !v.is_const) {
         for (size_t i = 0; i < rows; ++i) {
           sums_[groups[i]] = Add(sums_[groups[i]], static_cast<S>(data[i]));
           ++counts_[groups[i]];
         }
-      } else {
-        for (size_t i = 0; i < rows; ++i) {
-          if (!f.Passes(v.is_const ? 0 : i)) continue;
-          sums_[groups[i]] = Add(sums_[groups[i]], static_cast<S>(data[v.RowIndex(i)]));
-          ++counts_[groups[i]];
-        }
+        return;
+      }
+      for (size_t i = 0; i < rows; ++i) {
+        if (masked && !mask_[i]) continue;
+        sums_[groups[i]] = Add(sums_[groups[i]], static_cast<S>(data[v.RowIndex(i)]));
+        ++counts_[groups[i]];
       }
     });
   }
@@ -139,6 +120,7 @@ class SumState final : public AggregateState {
   DataTypePtr result_;
   std::vector<S> sums_;
   std::vector<uint64_t> counts_;
+  std::vector<uint8_t> mask_;
 };
 
 // min, max, any, anyLast on Values (any type).
@@ -152,12 +134,9 @@ class ExtremeState final : public AggregateState {
     set_.resize(g, 0);
   }
   void Update(const uint32_t* groups, size_t rows, const std::vector<Datum>& args) override {
-    RowFilter f = MakeFilter(args, has_if_, true);
     const Datum& v = args[0];
-    for (size_t i = 0; i < rows; ++i) {
-      if (!f.Passes(v.is_const ? 0 : i)) continue;
-      Offer(groups[i], [&] { return v.column->ValueAt(v.RowIndex(i)); });
-    }
+    ForEachCountedRow(args, has_if_, true, rows, &mask_,
+                      [&](size_t i) { Offer(groups[i], [&] { return v.column->ValueAt(v.RowIndex(i)); }); });
   }
   void Merge(const AggregateState& other, const std::vector<uint32_t>& remap) override {
     const auto& o = static_cast<const ExtremeState&>(other);
@@ -209,6 +188,7 @@ class ExtremeState final : public AggregateState {
   DataTypePtr result_;
   std::vector<Value> values_;
   std::vector<uint8_t> set_;
+  std::vector<uint8_t> mask_;
 };
 
 // uniqExact: exact distinct count; fixed-width values by their bits, strings by content.
@@ -217,21 +197,24 @@ class UniqExactState final : public AggregateState {
   explicit UniqExactState(bool has_if) : has_if_(has_if) {}
   void Resize(size_t g) override { sets_.resize(g); }
   void Update(const uint32_t* groups, size_t rows, const std::vector<Datum>& args) override {
-    RowFilter f = MakeFilter(args, has_if_, true);
     const Datum& v = args[0];
     const Column& c = *v.column;
-    const bool fixed = c.layout().kind == ColumnLayout::Kind::kFixed;
-    for (size_t i = 0; i < rows; ++i) {
-      if (!f.Passes(v.is_const ? 0 : i)) continue;
+    const ColumnLayout::Kind kind = c.layout().kind;
+    std::string key;
+    ForEachCountedRow(args, has_if_, true, rows, &mask_, [&](size_t i) {
       size_t r = v.RowIndex(i);
-      if (fixed) {
+      if (kind == ColumnLayout::Kind::kFixed) {
         uint64_t bits = 0;
         std::memcpy(&bits, c.data.data() + r * c.layout().width, c.layout().width);
         sets_[groups[i]].fixed.insert(bits);
+      } else if (kind == ColumnLayout::Kind::kArray) {
+        key.clear();
+        EncodeKey(c, r, &key);
+        sets_[groups[i]].strings.insert(key);
       } else {
         sets_[groups[i]].strings.emplace(c.StringAt(r));
       }
-    }
+    });
   }
   void Merge(const AggregateState& other, const std::vector<uint32_t>& remap) override {
     const auto& o = static_cast<const UniqExactState&>(other);
@@ -254,23 +237,23 @@ class UniqExactState final : public AggregateState {
   };
   bool has_if_;
   std::vector<Sets> sets_;
+  std::vector<uint8_t> mask_;
 };
 
 const char* const kBaseNames[] = {"count", "sum", "avg", "min", "max", "any", "anyLast", "uniqExact"};
 
+// The function name without the -If combinator; true when it had one.
 bool SplitIf(std::string_view name, std::string* base) {
-  for (const char* b : kBaseNames) {
-    if (name == b) {
-      *base = b;
-      return false;
-    }
-    if (name == std::string(b) + "If") {
-      *base = b;
-      return true;
-    }
+  const bool has_if = name.size() > 2 && name.substr(name.size() - 2) == "If";
+  std::string_view b = has_if ? name.substr(0, name.size() - 2) : name;
+  bool known = IsExtendedAggregate(b);
+  for (const char* n : kBaseNames) known = known || b == n;
+  if (!known) {
+    base->clear();
+    return false;
   }
-  base->clear();
-  return false;
+  *base = std::string(b);
+  return has_if;
 }
 
 }  // namespace
@@ -286,7 +269,8 @@ Result<AggregateCall> BindAggregate(const std::string& name, std::vector<BoundEx
   std::string base;
   const bool has_if = SplitIf(name, &base);
   if (base.empty()) return AURORA_ERROR(kNotFound, "'{}' is not an aggregate function", name);
-  if (!params.empty()) return AURORA_ERROR(kInvalidArgument, "{} takes no parameters", name);
+  if (!params.empty() && !IsExtendedAggregate(base))
+    return AURORA_ERROR(kInvalidArgument, "{} takes no parameters", name);
   std::vector<DataTypePtr> types;
   for (const auto& a : args) types.push_back(a->type);
   auto signature = [&] { return function::Signature(name, types); };
@@ -305,6 +289,11 @@ Result<AggregateCall> BindAggregate(const std::string& name, std::vector<BoundEx
   AggregateCall call;
   call.name = name;
   call.args = std::move(args);
+  if (IsExtendedAggregate(base)) {
+    if (has_if) types.pop_back();
+    AURORA_RETURN_IF_ERROR(BindExtendedAggregate(base, name, has_if, types, params, &call));
+    return call;
+  }
   if (base == "count") {
     if (value_args > 1) return AURORA_ERROR(kInvalidArgument, "{} takes at most 1 argument", name);
     bool has_value = value_args == 1;
@@ -387,23 +376,7 @@ void GroupTable::Encode(const std::vector<Datum>& keys, size_t row, std::string*
     out->append(keys[0].column->StringAt(keys[0].RowIndex(row)));
     return;
   }
-  for (const auto& k : keys) {
-    const Column& c = *k.column;
-    size_t r = k.RowIndex(row);
-    if (c.IsNull(r)) {
-      out->push_back('\0');
-      continue;
-    }
-    out->push_back('\1');
-    if (c.layout().kind == ColumnLayout::Kind::kFixed) {
-      out->append(reinterpret_cast<const char*>(c.data.data() + r * c.layout().width), c.layout().width);
-    } else {
-      std::string_view s = c.StringAt(r);
-      uint32_t len = static_cast<uint32_t>(s.size());
-      out->append(reinterpret_cast<const char*>(&len), 4);
-      out->append(s);
-    }
-  }
+  for (const auto& k : keys) EncodeKey(*k.column, k.RowIndex(row), out);
 }
 
 uint32_t GroupTable::AddGroup(const std::vector<Datum>& keys, size_t row, std::string_view encoded) {

@@ -2,13 +2,16 @@
 //
 // An AggregateState holds one function's state for every group of one worker thread; Update folds a
 // chunk's rows in by group id, Merge folds another worker's states in (through a group id remap), and
-// Finalize produces the result column. Functions: count, sum, avg, min, max, any, anyLast, uniqExact,
-// each with the -If combinator (countIf(cond), sumIf(x, cond), ...); count(DISTINCT x) is uniqExact(x).
-// NULL arguments are skipped, as in ClickHouse; count() counts rows.
+// Finalize produces the result column. Functions: count, sum, avg, min, max, any, anyLast, uniqExact
+// here, and the ones aggregate_functions.h lists (argMin/argMax, uniq, quantiles, moments, groupArray,
+// topK ...), each with the -If combinator (countIf(cond), sumIf(x, cond), quantileIf(0.9)(x, cond));
+// count(DISTINCT x) is uniqExact(x). Rows where a value argument is NULL are skipped, as in ClickHouse;
+// count() counts rows. Merging must give the answer a single state would: the executor deals morsels
+// to workers in no fixed order.
 //
 // GroupTable maps the group-by keys of each row to a dense group id. Keys of one fixed-width column use
-// an integer hash map, one LowCardinality column is mapped by dictionary code, anything else is encoded
-// into bytes. Each worker owns one; MergeInto combines them.
+// an integer hash map, one LowCardinality column is mapped by dictionary code, anything else (arrays
+// included) is encoded into bytes. Each worker owns one; MergeInto combines them.
 #pragma once
 
 #include <memory>

@@ -90,6 +90,20 @@ ColumnPtr CastColumn(const Column& in, const DataTypePtr& to) {
   const DataType& from_base = in.type()->Base();
   const DataType& to_base = to->Base();
   auto out = std::make_shared<Column>(to);
+  if (to_base.id() == TypeId::kArray) {
+    if (from_base.id() != TypeId::kArray)
+      throw QueryError(ErrorCode::kInvalidArgument,
+                       fmt::format("cannot convert {} to {}", in.type()->Name(), to->Name()));
+    // Element by element: offsets stay, the child column converts.
+    ColumnPtr elements = CastColumn(in.child(), to_base.nested());
+    out->mutable_child().AppendRange(*elements, 0, elements->size());
+    out->offsets.append(in.offsets.data(), n);
+    out->SetSizeUnsafe(n);
+    return out;
+  }
+  if (from_base.id() == TypeId::kArray && to_base.id() != TypeId::kString)
+    throw QueryError(ErrorCode::kInvalidArgument,
+                     fmt::format("cannot convert {} to {}", in.type()->Name(), to->Name()));
   if (!to->IsNullable() && in.HasNulls()) {
     for (size_t i = 0; i < n; ++i)
       if (in.IsNull(i))

@@ -1,6 +1,7 @@
 #include "function/function_registry.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "common/strings.h"
 
@@ -20,6 +21,7 @@ const FunctionRegistry& FunctionRegistry::Default() {
     RegisterJson(*reg);
     RegisterHash(*reg);
     RegisterInterval(*reg);
+    RegisterArray(*reg);
     return reg;
   }();
   return *r;
@@ -37,8 +39,16 @@ bool FunctionRegistry::HasScalar(std::string_view name) const {
 
 Result<BoundScalar> FunctionRegistry::BindScalar(std::string_view name,
                                                  const std::vector<DataTypePtr>& args) const {
-  for (const auto& [n, binder] : scalars_)
-    if (n == name) return binder(args);
+  // Several binders may share a name (overloads registered by different families): the first that
+  // accepts the argument types wins; when none does, the first one's error says why.
+  std::optional<Status> first_error;
+  for (const auto& [n, binder] : scalars_) {
+    if (n != name) continue;
+    Result<BoundScalar> bound = binder(args);
+    if (bound.ok()) return bound;
+    if (!first_error) first_error = bound.status();
+  }
+  if (first_error) return *first_error;
   std::vector<std::string> names;
   for (const auto& [n, b] : scalars_) names.push_back(n);
   return AURORA_ERROR(kInvalidArgument, "unknown function '{}'{}", name, DidYouMean(name, names));

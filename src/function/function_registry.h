@@ -56,6 +56,8 @@ class FunctionRegistry {
   Result<BoundScalar> BindScalar(std::string_view name, const std::vector<DataTypePtr>& args) const;
   bool HasScalar(std::string_view name) const;
 
+  // A name may be registered more than once (e.g. length for strings and for arrays): binding tries
+  // each binder of the name in registration order.
   void Register(std::string name, Binder binder);
 
  private:
@@ -74,6 +76,7 @@ void RegisterConversion(FunctionRegistry& r);
 void RegisterJson(FunctionRegistry& r);
 void RegisterHash(FunctionRegistry& r);
 void RegisterInterval(FunctionRegistry& r);
+void RegisterArray(FunctionRegistry& r);
 
 // plus / minus with a date or time and an interval or integer (interval.cpp), for the arithmetic binders.
 Result<BoundScalar> BindTimeArithmetic(const char* name, bool minus, const std::vector<DataTypePtr>& args);

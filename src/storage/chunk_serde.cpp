@@ -1,5 +1,6 @@
 #include "storage/chunk_serde.h"
 
+#include "common/check.h"
 #include "common/coding.h"
 
 namespace aurora::storage {
@@ -52,6 +53,8 @@ void SerializeChunk(const Chunk& chunk, std::string* out) {
         PutArray(w, c.data);
         break;
       }
+      case ColumnLayout::Kind::kArray:
+        AURORA_CHECK_MSG(false, "array columns cannot be stored yet");  // CREATE TABLE rejects them
     }
   }
 }
@@ -104,6 +107,8 @@ Result<Chunk> DeserializeChunk(std::string_view in) {
           if (codes[k] >= dict_size) return Bad("dictionary code out of range");
         break;
       }
+      case ColumnLayout::Kind::kArray:
+        return Bad("array column (arrays cannot be stored yet)");
     }
     col->SetSizeUnsafe(rows);
     chunk.names.push_back(std::move(name));

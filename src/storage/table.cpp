@@ -126,6 +126,9 @@ ColumnPtr MakeDefaultColumn(const DataTypePtr& type, size_t rows) {
     case ColumnLayout::Kind::kDictionary:
       col->data.resize_fill(rows * 4, 0);
       break;  // code 0 is ""
+    case ColumnLayout::Kind::kArray:
+      col->offsets.resize_fill(rows, 0);
+      break;  // empty arrays
   }
   col->SetSizeUnsafe(rows);
   return col;

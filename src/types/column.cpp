@@ -14,6 +14,7 @@ Column::Column(DataTypePtr type) : type_(std::move(type)), layout_(type_->Layout
     // Code 0 is always the empty string: the default value of NULL rows.
     CodeFor("");
   }
+  if (layout_.kind == ColumnLayout::Kind::kArray) child_ = std::make_shared<Column>(type_->Base().nested());
 }
 
 bool Column::HasNulls() const {
@@ -66,6 +67,12 @@ Value Column::ValueAt(size_t i) const {
       return Data<double>()[i];
     case TypeId::kString:
       return std::string(StringAt(i));
+    case TypeId::kArray: {
+      std::vector<Value> items;
+      items.reserve(ArraySize(i));
+      for (uint64_t j = ArrayBegin(i); j < ArrayEnd(i); ++j) items.push_back(child_->ValueAt(j));
+      return MakeArray(std::move(items));
+    }
     default:
       AURORA_CHECK_MSG(false, "unexpected base type");
   }
@@ -129,17 +136,23 @@ int Column::CompareAt(size_t i, const Column& other, size_t j) const {
       int c = StringAt(i).compare(other.StringAt(j));
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
+    case TypeId::kArray: {
+      uint64_t a = ArrayBegin(i), a_end = ArrayEnd(i), b = other.ArrayBegin(j), b_end = other.ArrayEnd(j);
+      for (; a < a_end && b < b_end; ++a, ++b)
+        if (int c = child_->CompareAt(a, *other.child_, b); c != 0) return c;
+      return Cmp3(a_end - a, b_end - b);
+    }
     default:
       AURORA_CHECK_MSG(false, "unexpected base type");
   }
 }
 
 size_t Column::ByteSize() const {
-  return data.bytes() + offsets.bytes() + chars.bytes() + nulls.bytes();
+  return data.bytes() + offsets.bytes() + chars.bytes() + nulls.bytes() + (child_ ? child_->ByteSize() : 0);
 }
 
 void Column::Reserve(size_t n) {
-  if (layout_.kind == ColumnLayout::Kind::kString) {
+  if (layout_.kind == ColumnLayout::Kind::kString || layout_.kind == ColumnLayout::Kind::kArray) {
     offsets.reserve(n);
   } else {
     data.reserve(n * layout_.width);
@@ -165,8 +178,35 @@ void Column::AppendNull() {
       data.append(reinterpret_cast<const uint8_t*>(&code), 4);
       break;
     }
+    case ColumnLayout::Kind::kArray:
+      AURORA_CHECK_MSG(false, "an array column is never nullable");
   }
   nulls.push_back(1);
+  ++size_;
+}
+
+void Column::AppendDefault() {
+  if (layout_.nullable) {
+    AppendNull();
+    return;
+  }
+  switch (layout_.kind) {
+    case ColumnLayout::Kind::kFixed:
+      data.resize_fill(data.size() + layout_.width, 0);
+      break;
+    case ColumnLayout::Kind::kString:
+      offsets.push_back(chars.size());
+      break;
+    case ColumnLayout::Kind::kDictionary: {
+      uint32_t code = CodeFor("");
+      data.append(reinterpret_cast<const uint8_t*>(&code), 4);
+      break;
+    }
+    case ColumnLayout::Kind::kArray:
+      offsets.push_back(child_->size());
+      break;
+  }
+  MarkNotNull();
   ++size_;
 }
 
@@ -271,6 +311,15 @@ bool Column::AppendValue(const Value& v) {
     }
     return false;
   }
+  if (layout_.kind == ColumnLayout::Kind::kArray) {
+    auto* a = std::get_if<ArrayValuePtr>(&v);
+    if (!a) return false;
+    for (const Value& item : (*a)->items)
+      if (!child_->AppendValue(item)) return false;
+    FinishArray();
+    return true;
+  }
+  if (std::holds_alternative<std::string>(v) || std::holds_alternative<ArrayValuePtr>(v)) return false;
   if (auto* i = std::get_if<int64_t>(&v)) {
     AppendInt(*i);
   } else if (auto* u = std::get_if<uint64_t>(&v)) {
@@ -332,6 +381,15 @@ void Column::AppendRange(const Column& other, size_t begin, size_t count) {
       }
       break;
     }
+    case ColumnLayout::Kind::kArray: {
+      uint64_t start = other.ArrayBegin(begin);
+      uint64_t end = other.ArrayEnd(begin + count - 1);
+      uint64_t base = child_->size();
+      child_->AppendRange(*other.child_, start, end - start);
+      offsets.reserve(offsets.size() + count);
+      for (size_t i = 0; i < count; ++i) offsets.push_back(base + other.offsets[begin + i] - start);
+      break;
+    }
   }
   size_ += count;
 }
@@ -391,6 +449,15 @@ void Column::AppendGather(const Column& other, const uint32_t* indices, size_t c
           uint32_t code = RemapCode(other, codes[indices[i]]);
           data.append(reinterpret_cast<const uint8_t*>(&code), 4);
         }
+      }
+      break;
+    }
+    case ColumnLayout::Kind::kArray: {
+      offsets.reserve(offsets.size() + count);
+      for (size_t i = 0; i < count; ++i) {
+        uint64_t start = other.ArrayBegin(indices[i]);
+        child_->AppendRange(*other.child_, start, other.ArrayEnd(indices[i]) - start);
+        offsets.push_back(child_->size());
       }
       break;
     }

@@ -6,6 +6,8 @@
 //   kDictionary  uint32 codes in `data`, indexing `dictionary` (a String column of distinct values);
 //                the dictionary may be shared by many columns (all granules of a part), so code equality
 //                means value equality for columns that share one.
+//   kArray       row i holds the elements [ArrayBegin(i), ArrayEnd(i)) of child(), a column of the element
+//                type; `offsets[i]` is the end of row i (as ClickHouse lays out arrays). Never nullable.
 //   nullable     `nulls[i]` is 1 where row i is NULL, or `nulls` is empty when no row is NULL; the value
 //                slot of a NULL row holds a default (0 / empty string / code of "").
 //
@@ -32,6 +34,9 @@ using ConstColumnPtr = std::shared_ptr<const Column>;
 class Column {
  public:
   explicit Column(DataTypePtr type);
+  // Copying would share an array column's child; build a new column with AppendRange instead.
+  Column(const Column&) = delete;
+  Column& operator=(const Column&) = delete;
 
   const DataTypePtr& type() const { return type_; }
   const ColumnLayout& layout() const { return layout_; }
@@ -58,9 +63,23 @@ class Column {
   // Heap bytes held by this column (not counting a shared dictionary).
   size_t ByteSize() const;
 
+  // ---- array columns
+  const Column& child() const { return *child_; }
+  uint64_t ArrayBegin(size_t i) const { return i == 0 ? 0 : offsets[i - 1]; }
+  uint64_t ArrayEnd(size_t i) const { return offsets[i]; }
+  uint64_t ArraySize(size_t i) const { return ArrayEnd(i) - ArrayBegin(i); }
+  // Builds an array row: append its elements to mutable_child(), then call FinishArray().
+  Column& mutable_child() { return *child_; }
+  void FinishArray() {
+    offsets.push_back(child_->size());
+    ++size_;
+  }
+
   // ---- building
   void Reserve(size_t n);
   void AppendNull();
+  // The type's default: NULL for Nullable types, else 0 / empty string / empty array.
+  void AppendDefault();
   void AppendInt(int64_t v);  // integer, bool, date and time types
   void AppendUInt(uint64_t v);
   void AppendFloat(double v);
@@ -102,6 +121,7 @@ class Column {
   std::shared_ptr<absl::flat_hash_map<std::string, uint32_t>> dict_index_;
   std::shared_ptr<const Column> remap_from_;
   std::vector<uint32_t> remap_;
+  std::shared_ptr<Column> child_;  // array columns: the elements of all rows
 };
 
 // Builds a String column from values (tests and small tables).

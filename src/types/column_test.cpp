@@ -52,6 +52,84 @@ TEST(ColumnTest, FixedWidthValuesAndComparison) {
   EXPECT_FALSE(c.AppendValue(Value{}));  // not Nullable
 }
 
+// Builds an Array(elem) column from rows of values.
+std::shared_ptr<Column> ArrayColumn(const char* type, std::initializer_list<std::vector<Value>> rows) {
+  auto c = std::make_shared<Column>(*ParseDataType(type));
+  for (const auto& r : rows) EXPECT_TRUE(c->AppendValue(MakeArray(r)));
+  return c;
+}
+
+TEST(ColumnTest, ArrayRowsAreOffsetsIntoOneChildColumn) {
+  auto c = ArrayColumn("Array(Int32)", {{int64_t{1}, int64_t{2}}, {}, {int64_t{-3}}});
+  ASSERT_EQ(c->size(), 3u);
+  EXPECT_EQ(c->layout().kind, ColumnLayout::Kind::kArray);
+  EXPECT_FALSE(c->layout().nullable);
+  ASSERT_EQ(c->child().size(), 3u);
+  EXPECT_EQ(c->ArraySize(0), 2u);
+  EXPECT_EQ(c->ArraySize(1), 0u);
+  EXPECT_EQ(c->ArrayBegin(2), 2u);
+  EXPECT_EQ(std::get<int64_t>(c->child().ValueAt(2)), -3);
+  EXPECT_EQ(ValueToString(c->ValueAt(0)), "[1,2]");
+  EXPECT_EQ(ValueToString(c->ValueAt(1)), "[]");
+  // A value of the wrong kind, or an element that does not fit, is refused.
+  EXPECT_FALSE(c->AppendValue(Value{int64_t{1}}));
+  EXPECT_FALSE(c->AppendValue(MakeArray({Value{}})));
+}
+
+TEST(ColumnTest, ArrayRangeGatherSliceAndDefault) {
+  auto c = ArrayColumn("Array(Nullable(String))",
+                       {{std::string("a"), Value{}}, {std::string("bb")}, {}, {std::string("c")}});
+  auto s = c->Slice(1, 3);
+  ASSERT_EQ(s->size(), 3u);
+  EXPECT_EQ(ValueToString(s->ValueAt(0)), "['bb']");
+  EXPECT_EQ(ValueToString(s->ValueAt(2)), "['c']");
+  EXPECT_EQ(s->child().size(), 2u);  // only the sliced rows' elements
+
+  uint32_t idx[] = {3, 0, 0, 2};
+  Column g(c->type());
+  g.AppendGather(*c, idx, 4);
+  EXPECT_EQ(ValueToString(g.ValueAt(0)), "['c']");
+  EXPECT_EQ(ValueToString(g.ValueAt(1)), "['a',NULL]");
+  EXPECT_EQ(ValueToString(g.ValueAt(2)), "['a',NULL]");
+  EXPECT_EQ(ValueToString(g.ValueAt(3)), "[]");
+  EXPECT_TRUE(g.child().IsNull(2));
+
+  g.AppendDefault();
+  EXPECT_EQ(g.ArraySize(4), 0u);
+  Column n(*ParseDataType("Nullable(Int8)"));
+  n.AppendDefault();
+  EXPECT_TRUE(n.IsNull(0));
+  Column i(*ParseDataType("Int8"));
+  i.AppendDefault();
+  EXPECT_EQ(std::get<int64_t>(i.ValueAt(0)), 0);
+}
+
+TEST(ColumnTest, ArraysCompareElementByElementThenByLength) {
+  auto c = ArrayColumn(
+      "Array(UInt8)",
+      {{int64_t{1}, int64_t{2}}, {int64_t{1}}, {int64_t{1}, int64_t{3}}, {}, {int64_t{1}, int64_t{2}}});
+  EXPECT_GT(c->CompareAt(0, *c, 1), 0);  // [1,2] > [1]
+  EXPECT_LT(c->CompareAt(0, *c, 2), 0);  // [1,2] < [1,3]
+  EXPECT_LT(c->CompareAt(3, *c, 1), 0);  // [] first
+  EXPECT_EQ(c->CompareAt(0, *c, 4), 0);
+  EXPECT_EQ(CompareValues(c->ValueAt(0), c->ValueAt(4)), 0);
+  EXPECT_LT(CompareValues(c->ValueAt(1), c->ValueAt(2)), 0);
+  // Arrays order after every scalar.
+  EXPECT_GT(CompareValues(c->ValueAt(3), Value{std::string("z")}), 0);
+}
+
+TEST(ColumnTest, NestedArrays) {
+  auto c = std::make_shared<Column>(*ParseDataType("Array(Array(String))"));
+  ASSERT_TRUE(c->AppendValue(MakeArray({MakeArray({std::string("x")}), MakeArray({})})));
+  ASSERT_TRUE(c->AppendValue(MakeArray({})));
+  EXPECT_EQ(c->child().size(), 2u);
+  EXPECT_EQ(c->child().child().size(), 1u);
+  EXPECT_EQ(ValueToString(c->ValueAt(0)), "[['x'],[]]");
+  auto copy = c->Slice(0, 2);
+  EXPECT_EQ(copy->CompareAt(0, *c, 0), 0);
+  EXPECT_GT(copy->CompareAt(0, *c, 1), 0);
+}
+
 TEST(ValueTest, ComparesAcrossNumericKinds) {
   EXPECT_LT(CompareValues(Value{int64_t{-1}}, Value{uint64_t{0}}), 0);
   EXPECT_GT(CompareValues(Value{uint64_t{~0ull}}, Value{int64_t{5}}), 0);

@@ -64,17 +64,21 @@ class TypeParser {
       ++pos_;
     std::string_view name = text_.substr(start, pos_ - start);
     if (name.empty()) return Error("expected a type name");
-    if (name == "Nullable" || name == "LowCardinality") {
+    if (name == "Nullable" || name == "LowCardinality" || name == "Array") {
       AURORA_RETURN_IF_ERROR(Expect('('));
       AURORA_ASSIGN_OR_RETURN(DataTypePtr nested, ParseType());
       AURORA_RETURN_IF_ERROR(Expect(')'));
+      if (name == "Array") return DataType::Array(nested);
       if (name == "Nullable") {
         if (nested->IsNullable()) return Error("Nullable(Nullable(...)) is not a type");
+        if (nested->IsArray())
+          return Error("an array cannot be NULL: write Array(Nullable(T)) instead of Nullable(Array(T))");
         if (nested->IsLowCardinality())
           return Error("write LowCardinality(Nullable(T)) instead of Nullable(LowCardinality(T))");
         return DataType::Nullable(nested);
       }
       if (nested->IsLowCardinality()) return Error("LowCardinality cannot be nested");
+      if (nested->IsArray()) return Error("LowCardinality(Array(...)) is not a type");
       if (nested->Base().id() != TypeId::kString)
         return Error("LowCardinality is supported for String and Nullable(String) only");
       return DataType::LowCardinality(nested);
@@ -180,7 +184,7 @@ int FixedWidthOf(TypeId id) {
 }
 
 DataTypePtr DataType::Make(TypeId id) {
-  AURORA_CHECK(id != TypeId::kNullable && id != TypeId::kLowCardinality);
+  AURORA_CHECK(id != TypeId::kNullable && id != TypeId::kLowCardinality && id != TypeId::kArray);
   return std::make_shared<DataType>(id, nullptr, 0, "");
 }
 DataTypePtr DataType::DateTime(std::string timezone) {
@@ -195,6 +199,9 @@ DataTypePtr DataType::Nullable(DataTypePtr nested) {
 DataTypePtr DataType::LowCardinality(DataTypePtr nested) {
   return std::make_shared<DataType>(TypeId::kLowCardinality, std::move(nested), 0, "");
 }
+DataTypePtr DataType::Array(DataTypePtr element) {
+  return std::make_shared<DataType>(TypeId::kArray, std::move(element), 0, "");
+}
 
 std::string DataType::Name() const {
   switch (id_) {
@@ -202,6 +209,8 @@ std::string DataType::Name() const {
       return fmt::format("Nullable({})", nested_->Name());
     case TypeId::kLowCardinality:
       return fmt::format("LowCardinality({})", nested_->Name());
+    case TypeId::kArray:
+      return fmt::format("Array({})", nested_->Name());
     case TypeId::kDateTime:
       return timezone_.empty() ? "DateTime" : fmt::format("DateTime('{}')", timezone_);
     case TypeId::kDateTime64:
@@ -220,6 +229,10 @@ bool DataType::IsNullable() const {
 bool DataType::IsLowCardinality() const {
   return id_ == TypeId::kLowCardinality;
 }
+bool DataType::ContainsArray() const {
+  if (id_ == TypeId::kArray) return true;
+  return nested_ != nullptr && nested_->ContainsArray();
+}
 
 const DataType& DataType::Base() const {
   const DataType* t = this;
@@ -232,7 +245,10 @@ ColumnLayout DataType::Layout() const {
   ColumnLayout l;
   l.nullable = IsNullable();
   l.value_id = base.id();
-  if (IsLowCardinality()) {
+  if (base.id() == TypeId::kArray) {
+    l.kind = ColumnLayout::Kind::kArray;
+    l.width = 0;
+  } else if (IsLowCardinality()) {
     l.kind = ColumnLayout::Kind::kDictionary;
     l.width = 4;
   } else if (base.id() == TypeId::kString) {

@@ -1,16 +1,18 @@
 // DataType: Aurora's SQL types, in ClickHouse's names.
 //
 //   Bool, Int8..Int64, UInt8..UInt64, Float32, Float64, String, Date, DateTime[('tz')],
-//   DateTime64(p[, 'tz']), Nullable(T), LowCardinality(T)
+//   DateTime64(p[, 'tz']), Nullable(T), LowCardinality(T), Array(T)
 //   IntervalSecond..IntervalYear: the result of INTERVAL n UNIT (an Int64 count of units); they exist in
 //   expressions only and cannot be stored in a table.
 //
-// A type is immutable and shared (DataTypePtr). Wrappers (Nullable, LowCardinality) hold a nested type;
-// Decimal(P,S), Array(T) and Map(K,V) fit the same shape later: Decimal is one more fixed-width base type
-// with two parameters, Array and Map are wrappers whose columns carry offsets and child columns.
+// A type is immutable and shared (DataTypePtr). Wrappers (Nullable, LowCardinality) hold a nested type.
+// Array(T) holds its element type in nested() too, but is a base type of its own: Base() stops at it, and
+// as in ClickHouse an array is never NULL (Nullable(Array(T)) is not a type; Array(Nullable(T)) is).
+// Arrays exist in query results and functions; tables cannot store them yet. Decimal(P,S) and Map(K,V)
+// fit the same shape later: one more fixed-width base type, and one more type with child columns.
 //
 // How a type is laid out in memory and on disk is its ColumnLayout: fixed-width values, variable-length
-// strings, or dictionary codes, each with an optional null map.
+// strings, dictionary codes (each with an optional null map), or arrays (offsets into a child column).
 #pragma once
 
 #include <cstdint>
@@ -40,6 +42,7 @@ enum class TypeId : uint8_t {
   kDateTime64,  // Int64 ticks of 10^-precision seconds since the epoch; time zone as DateTime
   kNullable,
   kLowCardinality,
+  kArray,  // elements of nested() type, one variable-length list per row
   kIntervalSecond,  // Int64 count of units; expressions only, never stored
   kIntervalMinute,
   kIntervalHour,
@@ -55,7 +58,7 @@ using DataTypePtr = std::shared_ptr<const DataType>;
 
 // How values of a type are stored.
 struct ColumnLayout {
-  enum class Kind : uint8_t { kFixed, kString, kDictionary };
+  enum class Kind : uint8_t { kFixed, kString, kDictionary, kArray };
   Kind kind;
   uint8_t width;    // bytes per value for kFixed (codes are always uint32 in memory)
   bool nullable;    // has a null map
@@ -69,6 +72,7 @@ class DataType {
   static DataTypePtr DateTime64(int precision, std::string timezone = "");
   static DataTypePtr Nullable(DataTypePtr nested);
   static DataTypePtr LowCardinality(DataTypePtr nested);
+  static DataTypePtr Array(DataTypePtr element);
 
   TypeId id() const { return id_; }
   const DataTypePtr& nested() const { return nested_; }
@@ -80,7 +84,10 @@ class DataType {
   std::string Name() const;
   bool IsNullable() const;
   bool IsLowCardinality() const;
-  // The type with Nullable and LowCardinality wrappers removed.
+  bool IsArray() const { return id_ == TypeId::kArray; }
+  // True if this type or any type inside it is an Array.
+  bool ContainsArray() const;
+  // The type with Nullable and LowCardinality wrappers removed (an Array type is its own base).
   const DataType& Base() const;
   ColumnLayout Layout() const;
   bool Equals(const DataType& other) const { return Name() == other.Name(); }

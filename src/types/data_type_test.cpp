@@ -26,7 +26,11 @@ TEST(DataTypeTest, ParsesAndPrintsEveryType) {
                            "Nullable(Int64)",
                            "LowCardinality(String)",
                            "LowCardinality(Nullable(String))",
-                           "Nullable(DateTime64(6, 'Asia/Tokyo'))"}) {
+                           "Nullable(DateTime64(6, 'Asia/Tokyo'))",
+                           "Array(UInt64)",
+                           "Array(Nullable(String))",
+                           "Array(Array(DateTime('UTC')))",
+                           "Array(LowCardinality(String))"}) {
     auto t = ParseDataType(name);
     ASSERT_TRUE(t.ok()) << name << ": " << t.status().ToString();
     EXPECT_EQ((*t)->Name(), name);
@@ -42,6 +46,15 @@ TEST(DataTypeTest, LayoutsFollowTheBaseType) {
   EXPECT_EQ(dt->Layout().width, 8);
   EXPECT_EQ(dt->TicksPerSecond(), 1000);
   EXPECT_EQ((*ParseDataType("Date"))->Layout().width, 2);
+  auto arr = *ParseDataType("Array(Nullable(Int32))");
+  EXPECT_EQ(arr->Layout().kind, ColumnLayout::Kind::kArray);
+  EXPECT_FALSE(arr->Layout().nullable);  // the elements are; the array is not
+  EXPECT_TRUE(arr->IsArray());
+  EXPECT_EQ(&arr->Base(), arr.get());
+  EXPECT_EQ(arr->nested()->Name(), "Nullable(Int32)");
+  EXPECT_FALSE(arr->IsInteger());
+  EXPECT_TRUE(arr->ContainsArray());
+  EXPECT_FALSE((*ParseDataType("Nullable(Int32)"))->ContainsArray());
 }
 
 TEST(DataTypeTest, ErrorsSayWhatAndWhere) {
@@ -56,6 +69,12 @@ TEST(DataTypeTest, ErrorsSayWhatAndWhere) {
   EXPECT_FALSE(ParseDataType("Int64 extra").ok());
   EXPECT_FALSE(ParseDataType("").ok());
   EXPECT_FALSE(ParseDataType("DateTime('UTC'").ok());
+  auto nullable_array = ParseDataType("Nullable(Array(UInt8))");
+  ASSERT_FALSE(nullable_array.ok());
+  EXPECT_NE(nullable_array.status().message().find("Array(Nullable(T))"), std::string::npos);
+  EXPECT_FALSE(ParseDataType("LowCardinality(Array(String))").ok());
+  EXPECT_FALSE(ParseDataType("Array(UInt8").ok());
+  EXPECT_FALSE(ParseDataType("Array()").ok());
 }
 
 }  // namespace

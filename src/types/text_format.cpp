@@ -49,6 +49,61 @@ bool ParseDigits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
+// Appends `s` quoted as ClickHouse writes strings inside arrays: 'it\'s', with \\, \n, \t, \r, \b, \f
+// and \0 escaped.
+void AppendQuotedString(std::string_view s, std::string* out) {
+  out->push_back('\'');
+  for (char ch : s) {
+    switch (ch) {
+      case '\'':
+        out->append("\\'");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\0':
+        out->append("\\0");
+        break;
+      default:
+        out->push_back(ch);
+    }
+  }
+  out->push_back('\'');
+}
+
+// An element inside an array: strings, dates and times quoted, NULL as NULL, numbers as they are.
+void FormatElement(const Column& c, size_t row, std::string* out) {
+  if (c.IsNull(row)) {
+    out->append("NULL");
+    return;
+  }
+  const TypeId id = c.layout().value_id;
+  if (id == TypeId::kString) {
+    AppendQuotedString(c.StringAt(row), out);
+  } else if (id == TypeId::kDate || id == TypeId::kDateTime || id == TypeId::kDateTime64) {
+    out->push_back('\'');
+    FormatText(c, row, out);
+    out->push_back('\'');
+  } else {
+    FormatText(c, row, out);
+  }
+}
+
 }  // namespace
 
 bool ParseDateTimeText(std::string_view s, std::string_view timezone, int64_t* seconds, int64_t* nanos) {
@@ -115,11 +170,25 @@ void FormatText(const Column& c, size_t row, std::string* out, std::string_view 
       FormatTime(secs, ticks - secs * per, base.precision(), base.timezone(), out);
       return;
     }
-    case TypeId::kFloat32: FormatFloat(c.Data<float>()[row], out); return;
-    case TypeId::kFloat64: FormatFloat(c.Data<double>()[row], out); return;
+    case TypeId::kFloat32:
+      FormatFloat(c.Data<float>()[row], out);
+      return;
+    case TypeId::kFloat64:
+      FormatFloat(c.Data<double>()[row], out);
+      return;
     case TypeId::kString:
       out->append(c.StringAt(row));
       return;
+    case TypeId::kArray: {
+      out->push_back('[');
+      const Column& child = c.child();
+      for (uint64_t j = c.ArrayBegin(row); j < c.ArrayEnd(row); ++j) {
+        if (j != c.ArrayBegin(row)) out->push_back(',');
+        FormatElement(child, j, out);
+      }
+      out->push_back(']');
+      return;
+    }
     default:
       out->append(ValueToString(c.ValueAt(row)));
       return;
@@ -133,6 +202,9 @@ Result<Value> ConvertValue(const DataType& type, const Value& v) {
   }
   const DataType& base = type.Base();
   const TypeId id = base.id();
+  if (id == TypeId::kArray || std::holds_alternative<ArrayValuePtr>(v))
+    return AURORA_ERROR(kNotSupported, "value {} does not fit {}: array values are not supported here",
+                        ValueToString(v), type.Name());
   auto bad = [&]() -> Status {
     const char* quote = std::holds_alternative<std::string>(v) ? "'" : "";
     return AURORA_ERROR(kInvalidArgument, "value {}{}{} does not fit {}", quote, ValueToString(v), quote,

@@ -1,7 +1,8 @@
 // Values as text, the way ClickHouse writes and reads them in its text formats (TSV, CSV, VALUES):
 //   Date 2024-01-31, DateTime 2024-01-31 23:59:59, DateTime64(3) 2024-01-31 23:59:59.123 (in the
 //   column's time zone, UTC when it has none), floats in the shortest form that reads back exactly,
-//   Bool true/false, strings as they are.
+//   Bool true/false, strings as they are, arrays as [1,2,3] and ['a','b'] (elements quoted and escaped
+//   as in ClickHouse's quoted format: strings, dates and times in single quotes, NULL as NULL).
 #pragma once
 
 #include <string>

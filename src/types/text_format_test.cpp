@@ -55,5 +55,31 @@ TEST(TextFormatTest, ConversionErrorsSayWhatDidNotFit) {
   EXPECT_TRUE(ConvertValue(**ParseDataType("Nullable(String)"), Value{}).ok());
 }
 
+TEST(TextFormatTest, ArraysAsClickHouseWritesThem) {
+  auto text = [](const char* type, const Value& v) {
+    Column c(*ParseDataType(type));
+    EXPECT_TRUE(c.AppendValue(v));
+    std::string out;
+    FormatText(c, 0, &out);
+    return out;
+  };
+  EXPECT_EQ(text("Array(UInt64)", MakeArray({uint64_t{1}, uint64_t{2}, uint64_t{3}})), "[1,2,3]");
+  EXPECT_EQ(text("Array(UInt64)", MakeArray({})), "[]");
+  EXPECT_EQ(text("Array(String)", MakeArray({std::string("a"), std::string("b")})), "['a','b']");
+  // Quotes, backslashes and control characters are escaped inside the quotes.
+  EXPECT_EQ(
+      text("Array(String)", MakeArray({std::string("it's"), std::string("a\\b"), std::string("t\tn\n")})),
+      R"(['it\'s','a\\b','t\tn\n'])");
+  EXPECT_EQ(text("Array(Nullable(Int8))", MakeArray({int64_t{-1}, Value{}})), "[-1,NULL]");
+  EXPECT_EQ(text("Array(Float64)", MakeArray({0.5, 2.0})), "[0.5,2]");
+  EXPECT_EQ(text("Array(Date)", MakeArray({int64_t{19723}})), "['2024-01-01']");
+  EXPECT_EQ(text("Array(DateTime('UTC'))", MakeArray({int64_t{0}})), "['1970-01-01 00:00:00']");
+  EXPECT_EQ(text("Array(Bool)", MakeArray({int64_t{1}, int64_t{0}})), "[true,false]");
+  EXPECT_EQ(text("Array(Array(String))", MakeArray({MakeArray({std::string("x")}), MakeArray({})})),
+            "[['x'],[]]");
+  // Literal conversion does not take arrays (tables cannot store them yet).
+  EXPECT_FALSE(ConvertValue(**ParseDataType("Array(UInt8)"), MakeArray({})).ok());
+}
+
 }  // namespace
 }  // namespace aurora

@@ -794,8 +794,24 @@ class Binder {
     return Call(e, std::move(args));
   }
 
+  // NULL literals among the elements of array(...) take the type of the other elements, so that
+  // [1, NULL] is an Array(Nullable(UInt8)) and ['a', NULL] an Array(Nullable(String)).
+  void CoerceNullElements(std::vector<BoundExprPtr>& args) {
+    auto is_null = [](const BoundExprPtr& a) { return a->IsConstant() && IsNull(a->constant); };
+    const BoundExpr* typed = nullptr;
+    for (const auto& a : args)
+      if (!is_null(a)) typed = typed ? typed : a.get();
+    if (!typed) return;
+    DataTypePtr t = typed->type;
+    while (t->id() == TypeId::kNullable || t->id() == TypeId::kLowCardinality) t = t->nested();
+    if (t->IsArray()) return;
+    for (auto& a : args)
+      if (is_null(a)) a = BoundExpr::Constant(std::monostate{}, DataType::Nullable(t), a->text);
+  }
+
   BoundExprPtr Call(const Expr& e, std::vector<BoundExprPtr> args) {
     if (IsComparison(e.function) && args.size() == 2) CoerceComparison(args);
+    if (e.function == "array") CoerceNullElements(args);
     std::vector<DataTypePtr> types;
     for (const auto& a : args) types.push_back(a->type);
     auto bound = function::FunctionRegistry::Default().BindScalar(e.function, types);
@@ -891,7 +907,13 @@ class Binder {
         args.push_back(BindScan(*a));
       }
       std::vector<Value> params;
-      for (const auto& p : e.params) params.push_back(BindScan(*p)->constant);
+      for (const auto& p : e.params) {
+        BoundExprPtr b = BindScan(*p);
+        if (!b->IsConstant())
+          Throw(ErrorCode::kInvalidArgument, p->pos,
+                fmt::format("the parameters of {} must be constants, got {}", e.function, p->ToString()));
+        params.push_back(b->constant);
+      }
       auto call = exec::BindAggregate(e.function, std::move(args), e.distinct, params);
       if (!call.ok()) Throw(call.status().code(), e.pos, call.status().message());
       call->text = text;
