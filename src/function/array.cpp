@@ -8,6 +8,7 @@
 #include "common/query_error.h"
 #include "function/function_registry.h"
 #include "function/numeric.h"
+#include "types/supertype.h"
 #include "types/text_format.h"
 
 namespace aurora::function {
@@ -24,58 +25,21 @@ bool IsNumber(const DataType& t) {
   return t.IsInteger() || t.IsFloat() || t.id() == TypeId::kBool;
 }
 
-DataTypePtr IntegerType(bool is_signed, int width) {
-  static const TypeId kSigned[] = {TypeId::kInt8, TypeId::kInt16, TypeId::kInt32, TypeId::kInt64};
-  static const TypeId kUnsigned[] = {TypeId::kUInt8, TypeId::kUInt16, TypeId::kUInt32, TypeId::kUInt64};
-  int k = width == 1 ? 0 : width == 2 ? 1 : width == 4 ? 2 : 3;
-  return DataType::Make(is_signed ? kSigned[k] : kUnsigned[k]);
-}
-
-DataTypePtr CommonType(const std::vector<DataTypePtr>& types);
-
-// The least type both plain types convert to without loss, as ClickHouse's getLeastSupertype for the
-// types Aurora has; nullptr when there is none.
-DataTypePtr CommonPlainType(const DataTypePtr& a, const DataTypePtr& b) {
-  if (a->Equals(*b)) return a;
-  if (a->id() == TypeId::kString && b->id() == TypeId::kString) return a;
-  if (a->IsArray() && b->IsArray()) {
-    DataTypePtr e = CommonType({a->nested(), b->nested()});
-    return e ? DataType::Array(e) : nullptr;
-  }
-  if (!IsNumber(*a) || !IsNumber(*b)) return nullptr;
-  if (a->IsFloat() || b->IsFloat()) {
-    // Float32 holds Float32 and integers of up to 16 bits exactly; anything else needs Float64.
-    auto small = [](const DataType& t) {
-      return t.id() == TypeId::kFloat32 || (!t.IsFloat() && FixedWidthOf(t.id()) <= 2);
-    };
-    return DataType::Make(small(*a) && small(*b) ? TypeId::kFloat32 : TypeId::kFloat64);
-  }
-  const bool sa = a->IsSignedInteger(), sb = b->IsSignedInteger();
-  const int wa = FixedWidthOf(a->id()), wb = FixedWidthOf(b->id());
-  if (sa == sb) return IntegerType(sa, std::max(wa, wb));
-  const int ws = sa ? wa : wb, wu = sa ? wb : wa;
-  if (wu < ws) return IntegerType(true, ws);
-  if (wu == 8) return nullptr;  // no signed type holds every UInt64
-  return IntegerType(true, wu * 2);
-}
-
-// The element type of array(types...): the common plain type, Nullable when any argument is.
-DataTypePtr CommonType(const std::vector<DataTypePtr>& types) {
-  DataTypePtr result;
+// The element type of array(types...): the supertype of the plain types, Nullable when any argument is.
+DataTypePtr ElementType(const std::vector<DataTypePtr>& types) {
+  std::vector<DataTypePtr> plain;
   bool nullable = false;
   for (const auto& t : types) {
     nullable = nullable || t->IsNullable();
-    DataTypePtr p = PlainType(t);
-    result = result ? CommonPlainType(result, p) : p;
-    if (!result) return nullptr;
+    plain.push_back(PlainType(t));
   }
-  if (nullable && !result->IsArray()) result = DataType::Nullable(result);
-  return result;
+  DataTypePtr r = LeastSupertype(plain);
+  return r && nullable ? MakeNullable(r) : r;
 }
 
 Result<BoundScalar> BindArray(const std::vector<DataTypePtr>& args) {
   // An empty array has no element type to infer (ClickHouse's Nothing); it is an Array(UInt8) here.
-  DataTypePtr elem = args.empty() ? DataType::Make(TypeId::kUInt8) : CommonType(args);
+  DataTypePtr elem = args.empty() ? DataType::Make(TypeId::kUInt8) : ElementType(args);
   if (!elem)
     return AURORA_ERROR(kInvalidArgument, "no function {}: the elements of an array need a common type",
                         Signature("array", args));

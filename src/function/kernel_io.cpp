@@ -1,6 +1,7 @@
 #include "function/kernel_io.h"
 
 #include "common/query_error.h"
+#include "types/supertype.h"
 
 namespace aurora::function {
 
@@ -77,117 +78,29 @@ ColumnPtr MapStringsImpl(const Datum& in, size_t rows, const DataTypePtr& result
 
 namespace aurora::function {
 
-namespace {
-
-int IntWidth(TypeId id) {
-  return id == TypeId::kBool ? 1 : FixedWidthOf(id);
-}
-
-TypeId IntOf(int width, bool is_signed) {
-  switch (width) {
-    case 1:
-      return is_signed ? TypeId::kInt8 : TypeId::kUInt8;
-    case 2:
-      return is_signed ? TypeId::kInt16 : TypeId::kUInt16;
-    case 4:
-      return is_signed ? TypeId::kInt32 : TypeId::kUInt32;
-    default:
-      return is_signed ? TypeId::kInt64 : TypeId::kUInt64;
-  }
-}
-
-Result<DataTypePtr> SupertypeOfBases(const char* fn, const std::vector<DataTypePtr>& types) {
-  const DataType& first = types[0]->Base();
-  bool all_same = true, all_string = true, all_lc = true, all_time = true, all_number = true;
-  for (const auto& t : types) {
-    const DataType& b = t->Base();
-    all_same = all_same && b.Equals(first);
-    all_string = all_string && b.id() == TypeId::kString;
-    all_lc = all_lc && t->IsLowCardinality();
-    all_time = all_time && b.IsTime();
-    all_number = all_number && IsNumberType(b);
-  }
-  auto none = [&]() -> Result<DataTypePtr> {
+Result<DataTypePtr> LeastSupertype(const char* fn, const std::vector<DataTypePtr>& types,
+                                   bool maybe_null_literals, std::vector<bool>* left_out) {
+  if (left_out) left_out->assign(types.size(), false);
+  auto none = [&]() -> Status {
     std::string names;
     for (size_t i = 0; i < types.size(); ++i) names += (i ? ", " : "") + types[i]->Base().Name();
     return AURORA_ERROR(kInvalidArgument, "no common type for the arguments of {}: {}", fn, names);
   };
-  if (all_string) {
-    DataTypePtr s = DataType::Make(TypeId::kString);
-    return all_lc ? DataType::LowCardinality(s) : s;
-  }
-  if (all_same) return StripNullable(types[0]);
-  if (all_time) {
-    int precision = -1;
-    std::string tz;
-    bool any_datetime = false;
-    for (const auto& t : types) {
-      const DataType& b = t->Base();
-      if (b.id() == TypeId::kDateTime64) precision = std::max(precision, b.precision());
-      if (b.id() != TypeId::kDate) {
-        any_datetime = true;
-        if (tz.empty()) tz = b.timezone();
-      }
-    }
-    if (precision >= 0) return DataType::DateTime64(precision, tz);
-    return any_datetime ? DataType::DateTime(tz) : DataType::Make(TypeId::kDate);
-  }
-  if (!all_number) return none();
-  int max_signed = 0, max_unsigned = 0, max_float = 0;
-  for (const auto& t : types) {
-    const DataType& b = t->Base();
-    int w = IntWidth(b.id());
-    if (b.IsFloat())
-      max_float = std::max(max_float, w);
-    else if (b.IsSignedInteger())
-      max_signed = std::max(max_signed, w);
-    else
-      max_unsigned = std::max(max_unsigned, w);
-  }
-  if (max_float) {
-    int max_int = std::max(max_signed, max_unsigned);
-    if (max_int == 0) return DataType::Make(max_float == 4 ? TypeId::kFloat32 : TypeId::kFloat64);
-    if (max_int <= 2 && max_float == 4) return DataType::Make(TypeId::kFloat32);
-    if (max_int <= 4) return DataType::Make(TypeId::kFloat64);
-    return none();
-  }
-  if (max_signed == 0) return DataType::Make(IntOf(max_unsigned, false));
-  if (max_unsigned == 0) return DataType::Make(IntOf(max_signed, true));
-  if (max_unsigned >= max_signed) {
-    if (max_unsigned == 8) return none();
-    return DataType::Make(IntOf(max_unsigned * 2, true));
-  }
-  return DataType::Make(IntOf(max_signed, true));
-}
-
-DataTypePtr MakeNullable(const DataTypePtr& t) {
-  if (t->IsNullable()) return t;
-  if (t->IsLowCardinality()) return DataType::LowCardinality(DataType::Nullable(t->nested()));
-  return DataType::Nullable(t);
-}
-
-}  // namespace
-
-Result<DataTypePtr> LeastSupertype(const char* fn, const std::vector<DataTypePtr>& types,
-                                   bool maybe_null_literals, std::vector<bool>* left_out) {
-  if (left_out) left_out->assign(types.size(), false);
-  bool any_nullable = false;
-  for (const auto& t : types) any_nullable = any_nullable || t->IsNullable();
-  auto r = SupertypeOfBases(fn, types);
-  if (!r.ok() && maybe_null_literals) {
+  DataTypePtr r = aurora::LeastSupertype(types);
+  if (!r && maybe_null_literals) {
     std::vector<DataTypePtr> kept;
     for (size_t i = 0; i < types.size(); ++i) {
       bool literal = types[i]->Name() == "Nullable(UInt8)";
       if (!literal) kept.push_back(types[i]);
       if (left_out) (*left_out)[i] = literal;
     }
-    if (kept.empty() || kept.size() == types.size()) return r.status();
-    auto again = SupertypeOfBases(fn, kept);
-    if (!again.ok()) return r.status();
-    return MakeNullable(*again);
+    if (kept.empty() || kept.size() == types.size()) return none();
+    DataTypePtr again = aurora::LeastSupertype(kept);
+    if (!again) return none();
+    return MakeNullable(again);
   }
-  if (!r.ok()) return r.status();
-  return any_nullable ? MakeNullable(*r) : *r;
+  if (!r) return none();
+  return r;
 }
 
 Datum ConvertToSupertype(const Datum& d, const DataTypePtr& to, bool left_out, const char* fn) {

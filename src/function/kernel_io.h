@@ -61,13 +61,9 @@ ColumnPtr MapStrings(const Datum& in, size_t rows, const DataTypePtr& result_typ
 template <typename T, typename F>
 ColumnPtr MapStringsTo(const Datum& in, size_t rows, const DataTypePtr& result_type, F&& f);
 
-// The least common supertype of `types`, as ClickHouse computes it for if / multiIf / coalesce /
-// greatest: integers widen (signed and unsigned mixed need a signed type one size up; UInt64 with a
-// signed type has none), integers of up to 32 bits with floats give Float64 (Float32 for up to 16 bits
-// with Float32), 64-bit integers with floats have none, Date < DateTime < DateTime64 (finest precision),
-// strings stay strings (LowCardinality when all are). Nullable when any is. With `maybe_null_literals`,
-// a Nullable(UInt8) that prevents a supertype is taken for the NULL literal: it is left out (flagged in
-// *left_out) and the result is Nullable.
+// The least common supertype of `types` (aurora::LeastSupertype in types/supertype.h), or an error naming
+// `fn` and the types. With `maybe_null_literals`, a Nullable(UInt8) that prevents a supertype is taken for
+// the NULL literal: it is left out (flagged in *left_out) and the result is Nullable.
 Result<DataTypePtr> LeastSupertype(const char* fn, const std::vector<DataTypePtr>& types,
                                    bool maybe_null_literals = false, std::vector<bool>* left_out = nullptr);
 

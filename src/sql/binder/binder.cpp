@@ -8,6 +8,7 @@
 #include "common/strings.h"
 #include "exec/aggregate.h"
 #include "exec/join.h"
+#include "types/supertype.h"
 #include "types/text_format.h"
 
 namespace aurora::sql {
@@ -76,13 +77,6 @@ DataTypePtr ConversionTarget(const std::string& fn, const std::vector<const Expr
   return nullptr;
 }
 
-// Nullable(t); for LowCardinality(T), LowCardinality(Nullable(T)).
-DataTypePtr MakeNullable(const DataTypePtr& t) {
-  if (t->IsNullable()) return t;
-  if (t->id() == TypeId::kLowCardinality) return DataType::LowCardinality(DataType::Nullable(t->nested()));
-  return DataType::Nullable(t);
-}
-
 // The type without its Nullable and LowCardinality wrappers.
 DataTypePtr BaseType(DataTypePtr t) {
   while (t->id() == TypeId::kNullable || t->id() == TypeId::kLowCardinality) t = t->nested();
@@ -96,50 +90,9 @@ bool IsComparison(std::string_view fn) {
 
 using CteMap = std::map<std::string, SelectPtr>;
 
-// The type that can hold values of both `a` and `b` (ClickHouse's supertype rules for numbers, strings
-// and times), or null when there is none.
+// The type that can hold values of both `a` and `b`, or null when there is none.
 DataTypePtr CommonType(const DataTypePtr& a, const DataTypePtr& b) {
-  if (a->Equals(*b)) return a;
-  const bool nullable = a->IsNullable() || b->IsNullable();
-  const DataType& x = a->Base();
-  const DataType& y = b->Base();
-  auto wrap = [&](DataTypePtr t) { return nullable ? MakeNullable(t) : t; };
-  if (x.Equals(y)) {
-    DataTypePtr base = BaseType(a);
-    if (a->IsLowCardinality() && b->IsLowCardinality()) base = DataType::LowCardinality(base);
-    return wrap(base);
-  }
-  auto is_number = [](const DataType& t) { return t.IsInteger() || t.IsFloat() || t.id() == TypeId::kBool; };
-  if (x.id() == TypeId::kString && y.id() == TypeId::kString) return wrap(DataType::Make(TypeId::kString));
-  if (is_number(x) && is_number(y)) {
-    if (x.IsFloat() || y.IsFloat()) {
-      bool f32 = x.id() == TypeId::kFloat32 && y.id() == TypeId::kFloat32;
-      return wrap(DataType::Make(f32 ? TypeId::kFloat32 : TypeId::kFloat64));
-    }
-    int wx = FixedWidthOf(x.id()), wy = FixedWidthOf(y.id());
-    bool sx = x.IsSignedInteger(), sy = y.IsSignedInteger();
-    int width = std::max(wx, wy);
-    bool is_signed = sx || sy;
-    if (sx != sy) {
-      int unsigned_width = sx ? wy : wx;
-      if (unsigned_width >= width) width = unsigned_width * 2;
-      if (width > 8) return nullptr;  // UInt64 and a signed type: no common type, as in ClickHouse
-    }
-    static const TypeId kSigned[] = {TypeId::kInt8, TypeId::kInt16, TypeId::kInt32, TypeId::kInt64};
-    static const TypeId kUnsigned[] = {TypeId::kUInt8, TypeId::kUInt16, TypeId::kUInt32, TypeId::kUInt64};
-    int idx = width == 1 ? 0 : width == 2 ? 1 : width == 4 ? 2 : 3;
-    return wrap(DataType::Make(is_signed ? kSigned[idx] : kUnsigned[idx]));
-  }
-  if (x.IsTime() && y.IsTime()) {
-    if (x.id() == TypeId::kDateTime64 || y.id() == TypeId::kDateTime64) {
-      int p = std::max(x.id() == TypeId::kDateTime64 ? x.precision() : 0,
-                       y.id() == TypeId::kDateTime64 ? y.precision() : 0);
-      return wrap(DataType::DateTime64(p, x.id() == TypeId::kDate ? y.timezone() : x.timezone()));
-    }
-    if (x.id() == TypeId::kDateTime || y.id() == TypeId::kDateTime)
-      return wrap(DataType::DateTime(x.id() == TypeId::kDateTime ? x.timezone() : y.timezone()));
-  }
-  return nullptr;
+  return LeastSupertype({a, b});
 }
 
 // Where a SELECT reads from: a table, a subquery or a CTE, with its columns.
