@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "catalog/catalog.h"
+#include "common/strings.h"
 #include "engine/database.h"
 #include "sources/event_generator.h"
 #include "sql/parser/parser.h"
@@ -29,17 +30,6 @@ constexpr const char* kVersion = "0.1.0";
 int Fail(const Status& st) {
   std::fprintf(stderr, "aurora: %s\n", st.ToString().c_str());
   return 1;
-}
-
-std::string HumanBytes(uint64_t b) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(b);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  return fmt::format("{:.1f} {}", v, units[u]);
 }
 
 int PrintStats(Catalog& catalog, const std::string& name) {

@@ -1,5 +1,6 @@
 // PodArray<T>: a growable array of trivially copyable values that, unlike std::vector, does not
-// zero-initialize on resize. Column vectors are built on it: decoding writes every element anyway.
+// zero-initialize on resize. Column vectors are built on it: decoding writes every element anyway. Its
+// blocks are counted to the thread's MemoryTracker like those of operator new.
 #pragma once
 
 #include <algorithm>
@@ -8,6 +9,8 @@
 #include <new>
 #include <type_traits>
 #include <utility>
+
+#include "common/memory_tracker.h"
 
 namespace aurora {
 
@@ -28,7 +31,10 @@ class PodArray {
     swap(o);
     return *this;
   }
-  ~PodArray() { std::free(data_); }
+  ~PodArray() {
+    MemoryTracker::CountFree(data_);
+    std::free(data_);
+  }
 
   void swap(PodArray& o) noexcept {
     std::swap(data_, o.data_);
@@ -38,8 +44,13 @@ class PodArray {
   void reserve(size_t n) {
     if (n <= capacity_) return;
     size_t cap = std::max(n, capacity_ * 2);
+    MemoryTracker::CountFree(data_);
     void* p = std::realloc(static_cast<void*>(data_), std::max<size_t>(cap, 1) * sizeof(T));
-    if (!p) throw std::bad_alloc();
+    if (!p) {
+      MemoryTracker::CountMalloc(data_);
+      throw std::bad_alloc();
+    }
+    MemoryTracker::CountMalloc(p);
     data_ = static_cast<T*>(p);
     capacity_ = cap;
   }

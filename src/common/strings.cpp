@@ -37,4 +37,15 @@ std::string DidYouMean(std::string_view name, const std::vector<std::string>& ca
   return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
 }
 
+std::string HumanBytes(uint64_t bytes) {
+  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, kUnits[u]);
+}
+
 }  // namespace aurora

@@ -1,6 +1,7 @@
-// Name suggestions for error messages ("did you mean 'price'?").
+// Text helpers for messages: name suggestions ("did you mean 'price'?") and sizes.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,5 +17,8 @@ std::string ClosestName(std::string_view name, const std::vector<std::string>& c
 
 // " (did you mean 'x'?)" for the closest candidate, or "".
 std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates);
+
+// "12.5 MiB": a byte count in binary units with one decimal ("512 B" below a KiB).
+std::string HumanBytes(uint64_t bytes);
 
 }  // namespace aurora

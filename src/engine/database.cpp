@@ -1,5 +1,7 @@
 #include "engine/database.h"
 
+#include <random>
+
 #include <re2/re2.h>
 
 #include "sql/binder/binder.h"
@@ -48,6 +50,15 @@ std::string LikeToRegex(std::string_view pattern) {
   return re;
 }
 
+// A random UUID (version 4), as ClickHouse names queries.
+std::string NewQueryId() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  const uint64_t hi = (rng() & ~0xf000ULL) | 0x4000ULL;
+  const uint64_t lo = (rng() & ~(3ULL << 62)) | (2ULL << 62);
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xffff, hi & 0xffff,
+                     lo >> 48, lo & 0xffffffffffffULL);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::Open(FileSystem& fs, const std::string& data_dir, Clock& clock,
@@ -62,7 +73,54 @@ Status Database::CheckDatabase(const std::string& database) const {
                       database);
 }
 
-Result<QueryResult> Database::Execute(std::string_view text) {
+Result<QueryResult> Database::Execute(std::string_view text, const QueryOptions& options) {
+  const std::string id = options.query_id.empty() ? NewQueryId() : options.query_id;
+  exec::QueryContext ctx(id);
+  for (const auto& [name, value] : options.settings)
+    AURORA_RETURN_IF_ERROR(ctx.settings.Set(name, Value(value)));
+  {
+    std::lock_guard lock(running_mu_);
+    if (!running_.emplace(id, &ctx).second)
+      return AURORA_ERROR(kAlreadyExists, "a query with id '{}' is already running", id);
+  }
+  Result<QueryResult> r = QueryResult{};
+  {
+    MemoryTracker::Scope tracked(&ctx.memory());
+    r = Run(text, ctx);
+    const uint64_t max_rows = ctx.settings.max_result_rows;
+    if (r.ok() && max_rows > 0 && r->num_rows() > max_rows)
+      r = AURORA_ERROR(kResourceExhausted,
+                       "limit for result exceeded: {} rows, maximum {} (setting max_result_rows)",
+                       r->num_rows(), max_rows);
+  }
+  {
+    std::lock_guard lock(running_mu_);
+    running_.erase(id);
+  }
+  if (r.ok()) {
+    r->query_id = id;
+    r->elapsed_seconds = ctx.elapsed_seconds();
+    r->memory_peak = ctx.memory().peak();
+  }
+  return r;
+}
+
+bool Database::Cancel(const std::string& query_id) {
+  std::lock_guard lock(running_mu_);
+  auto it = running_.find(query_id);
+  if (it == running_.end()) return false;
+  it->second->Cancel();
+  return true;
+}
+
+std::vector<std::string> Database::RunningQueries() {
+  std::lock_guard lock(running_mu_);
+  std::vector<std::string> ids;
+  for (const auto& [id, ctx] : running_) ids.push_back(id);
+  return ids;
+}
+
+Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx) {
   AURORA_ASSIGN_OR_RETURN(sql::Statement st, sql::ParseStatement(text));
   switch (st.kind) {
     case sql::Statement::Kind::kCreateTable:
@@ -96,7 +154,7 @@ Result<QueryResult> Database::Execute(std::string_view text) {
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.database));
       return Describe(st);
     case sql::Statement::Kind::kSelect:
-      return Select(*st.select);
+      return Select(*st.select, ctx);
     case sql::Statement::Kind::kExplain:
       return AURORA_ERROR(kNotSupported, "EXPLAIN is not supported yet");
   }
@@ -269,8 +327,10 @@ Result<QueryResult> Database::InsertValues(const sql::Insert& ins) {
   return r;
 }
 
-Result<QueryResult> Database::Select(const sql::SelectQuery& q) {
+Result<QueryResult> Database::Select(const sql::SelectQuery& q, exec::QueryContext& ctx) {
   exec::ExecOptions exec_options;
+  exec_options.query = &ctx;
+  exec_options.threads = static_cast<unsigned>(ctx.settings.max_threads);
   sql::BindOptions bind_options;
   bind_options.now_ms = Clock::System().NowMillis();
   exec_options.ctx.now_ms = bind_options.now_ms;

@@ -6,16 +6,26 @@
 // Thread-safe: statements may run concurrently.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "exec/query_context.h"
 #include "sql/parser/ast.h"
 #include "types/chunk.h"
 
 namespace aurora {
+
+// How a statement runs: its id (for Cancel and system.query_log; made up when empty) and settings from
+// the caller (a server's request parameters), which the statement's own SETTINGS clause overrides.
+struct QueryOptions {
+  std::string query_id;
+  std::vector<std::pair<std::string, std::string>> settings;
+};
 
 struct QueryResult {
   std::vector<std::string> names;  // result columns (empty for statements without a result set)
@@ -23,6 +33,9 @@ struct QueryResult {
   std::vector<Chunk> chunks;               // result rows
   uint64_t rows_written = 0;               // INSERT
   uint64_t rows_read = 0, bytes_read = 0;  // SELECT
+  std::string query_id;
+  double elapsed_seconds = 0;
+  int64_t memory_peak = 0;  // bytes the statement held at most
   uint64_t num_rows() const {
     uint64_t n = 0;
     for (const auto& c : chunks) n += c.num_rows;
@@ -35,8 +48,15 @@ class Database {
   static Result<std::unique_ptr<Database>> Open(FileSystem& fs, const std::string& data_dir, Clock& clock,
                                                 storage::TableOptions options = {});
 
-  // Parses and runs one statement.
-  Result<QueryResult> Execute(std::string_view sql);
+  // Parses and runs one statement. A limit that is hit (max_execution_time, max_memory_usage,
+  // max_result_rows) ends it with kResourceExhausted; Cancel() with kAborted.
+  Result<QueryResult> Execute(std::string_view sql, const QueryOptions& options = {});
+
+  // Asks the running statement `query_id` to stop. False when no such statement is running.
+  bool Cancel(const std::string& query_id);
+
+  // The ids of the statements running now.
+  std::vector<std::string> RunningQueries();
   Catalog& catalog() { return *catalog_; }
 
  private:
@@ -44,12 +64,15 @@ class Database {
   Result<QueryResult> CreateTable(const sql::CreateTable& c);
   Result<QueryResult> AlterTable(const sql::AlterTable& a);
   Result<QueryResult> InsertValues(const sql::Insert& ins);
-  Result<QueryResult> Select(const sql::SelectQuery& q);
+  Result<QueryResult> Run(std::string_view text, exec::QueryContext& ctx);
+  Result<QueryResult> Select(const sql::SelectQuery& q, exec::QueryContext& ctx);
   Result<QueryResult> ShowTables(const sql::Statement& s);
   Result<QueryResult> Describe(const sql::Statement& s);
   Status CheckDatabase(const std::string& database) const;
 
   std::unique_ptr<Catalog> catalog_;
+  std::mutex running_mu_;
+  std::map<std::string, exec::QueryContext*> running_;  // statements in progress, by query id
 };
 
 }  // namespace aurora

@@ -72,25 +72,32 @@ uint32_t JoinTable::Find(const std::vector<Datum>& keys, size_t row, std::string
   return it == bytes_head_.end() ? kEnd : it->second;
 }
 
-void JoinTable::Probe(const std::vector<Datum>& keys, size_t rows, bool keep_unmatched, uint32_t miss,
-                      std::vector<uint32_t>* probe_rows, std::vector<uint32_t>* build_rows) const {
+bool JoinTable::Probe(const std::vector<Datum>& keys, size_t rows, bool keep_unmatched, uint32_t miss,
+                      size_t max_pairs, ProbeCursor* cursor, std::vector<uint32_t>* probe_rows,
+                      std::vector<uint32_t>* build_rows) const {
   probe_rows->clear();
   build_rows->clear();
   std::string buf;
-  for (size_t r = 0; r < rows; ++r) {
-    uint32_t b = Find(keys, r, &buf);
-    if (b == kEnd) {
-      if (keep_unmatched) {
+  size_t r = cursor->row;
+  uint32_t b = cursor->build;
+  for (; r < rows; ++r, b = kUnset) {
+    if (probe_rows->size() >= max_pairs) break;  // b is this row's next match, or kUnset
+    if (b == kUnset) {
+      b = Find(keys, r, &buf);
+      if (b == kEnd && keep_unmatched) {
         probe_rows->push_back(static_cast<uint32_t>(r));
         build_rows->push_back(miss);
       }
-      continue;
     }
-    for (; b != kEnd; b = next_[b]) {
+    for (; b != kEnd && probe_rows->size() < max_pairs; b = next_[b]) {
       probe_rows->push_back(static_cast<uint32_t>(r));
       build_rows->push_back(b);
     }
+    if (b != kEnd) break;  // out of room with matches left
   }
+  cursor->row = r;
+  cursor->build = b;
+  return r >= rows;
 }
 
 void JoinTable::Contains(const std::vector<Datum>& keys, size_t rows, uint8_t* out) const {

@@ -23,10 +23,19 @@ class JoinTable {
   // Indexes rows [0, rows) of `keys`.
   void Build(const std::vector<ColumnPtr>& keys, size_t rows);
 
+  // Where a Probe stopped: the probe row, and the next of its matches.
+  struct ProbeCursor {
+    size_t row = 0;
+    uint32_t build = kUnset;
+  };
+
   // The matches of each row of `keys` (`rows` rows): one pair (probe row, build row) per match, in probe
-  // row order. With `keep_unmatched`, a probe row with no match gets one pair (row, `miss`).
-  void Probe(const std::vector<function::Datum>& keys, size_t rows, bool keep_unmatched, uint32_t miss,
-             std::vector<uint32_t>* probe_rows, std::vector<uint32_t>* build_rows) const;
+  // row order. With `keep_unmatched`, a probe row with no match gets one pair (row, `miss`). At most
+  // `max_pairs` pairs are produced per call (so that a key with many matches does not explode one chunk);
+  // the call continues from *cursor and returns true once every row is done.
+  bool Probe(const std::vector<function::Datum>& keys, size_t rows, bool keep_unmatched, uint32_t miss,
+             size_t max_pairs, ProbeCursor* cursor, std::vector<uint32_t>* probe_rows,
+             std::vector<uint32_t>* build_rows) const;
 
   // out[i] = 1 when row i of `keys` has a match (0 for NULL keys).
   void Contains(const std::vector<function::Datum>& keys, size_t rows, uint8_t* out) const;
@@ -35,6 +44,7 @@ class JoinTable {
 
  private:
   static constexpr uint32_t kEnd = UINT32_MAX;
+  static constexpr uint32_t kUnset = UINT32_MAX - 1;  // ProbeCursor: the row's matches are not looked up
   // The first build row with the key of row `row`, or kEnd.
   uint32_t Find(const std::vector<function::Datum>& keys, size_t row, std::string* buf) const;
 

@@ -93,20 +93,33 @@ Chunk Gather(const Chunk& chunk, const std::vector<uint32_t>& sel) {
   return out;
 }
 
-// Widens `chunk` by each join's right side: a row appears once per match (LEFT JOIN: once with the
-// miss row when there is none).
-Chunk ApplyJoins(const SelectPlan& plan, const std::vector<JoinSide>& sides, Chunk chunk,
-                 const function::FunctionContext& ctx) {
+// Rows a join produces per output chunk at most: a key with many matches yields several chunks.
+constexpr size_t kMaxJoinRows = 65536;
+
+// Widens `chunk` by the right sides of joins [j, end): a row appears once per match (LEFT JOIN: once with
+// the miss row when there is none). Applies `join_filter`, and passes each non-empty result to `emit`.
+void ApplyJoins(const SelectPlan& plan, const std::vector<JoinSide>& sides, size_t j, const Chunk& chunk,
+                const function::FunctionContext& ctx, const QueryContext* query,
+                const std::function<void(Chunk)>& emit) {
+  if (j == plan.joins.size()) {
+    Chunk out = plan.join_filter ? FilterChunk(chunk, Evaluate(*plan.join_filter, chunk, ctx)) : chunk;
+    if (out.num_rows > 0) emit(std::move(out));
+    return;
+  }
+  const JoinPlan& jp = plan.joins[j];
+  const JoinSide& side = sides[j];
+  std::vector<Datum> keys;
+  for (const auto& k : jp.left_keys) keys.push_back(Evaluate(*k, chunk, ctx));
   std::vector<uint32_t> left_rows, right_rows;
-  for (size_t j = 0; j < plan.joins.size() && chunk.num_rows > 0; ++j) {
-    const JoinPlan& jp = plan.joins[j];
-    const JoinSide& side = sides[j];
-    std::vector<Datum> keys;
-    for (const auto& k : jp.left_keys) keys.push_back(Evaluate(*k, chunk, ctx));
-    side.table.Probe(keys, chunk.num_rows, jp.left, side.miss, &left_rows, &right_rows);
+  JoinTable::ProbeCursor cursor;
+  bool done = false;
+  while (!done) {
+    done = side.table.Probe(keys, chunk.num_rows, jp.left, side.miss, kMaxJoinRows, &cursor, &left_rows,
+                            &right_rows);
+    if (left_rows.empty()) continue;
     bool identity = left_rows.size() == chunk.num_rows;
     for (size_t i = 0; identity && i < left_rows.size(); ++i) identity = left_rows[i] == i;
-    Chunk out = identity ? std::move(chunk) : Gather(chunk, left_rows);
+    Chunk out = identity ? chunk : Gather(chunk, left_rows);
     out.num_rows = left_rows.size();
     for (const auto& p : side.payload) {
       auto c = std::make_shared<Column>(p->type());
@@ -115,11 +128,9 @@ Chunk ApplyJoins(const SelectPlan& plan, const std::vector<JoinSide>& sides, Chu
       out.names.emplace_back();
       out.columns.push_back(std::move(c));
     }
-    chunk = std::move(out);
+    ApplyJoins(plan, sides, j + 1, out, ctx, query, emit);
+    if (query) query->Check();
   }
-  if (plan.join_filter && chunk.num_rows > 0)
-    chunk = FilterChunk(chunk, Evaluate(*plan.join_filter, chunk, ctx));
-  return chunk;
 }
 
 // Rows (materialized output + sort key columns) collected by one worker or the final stage.
@@ -270,16 +281,42 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
     for (size_t i = 0; i < used.size(); ++i) (used[i] ? where_columns : other_columns).push_back(i);
   }
 
+  QueryContext* query = options.query;
+  auto check = [query] {
+    if (query) query->Check();
+  };
   auto work = [&](Worker& w) {
+    MemoryTracker::Scope tracked(query ? &query->memory() : nullptr);
     try {
       if (plan.aggregate) {
         w.groups = std::make_unique<GroupTable>(key_types);
         for (const auto& a : plan.aggregates) w.states.push_back(a.make());
       }
       std::vector<uint32_t> group_ids;
+      // Folds a filtered, joined chunk into the worker's groups, or its projected rows into w.rows.
+      const std::function<void(Chunk)> consume = [&](Chunk chunk) {
+        if (plan.aggregate) {
+          std::vector<Datum> keys;
+          for (const auto& k : plan.group_keys) keys.push_back(Evaluate(*k, chunk, ctx));
+          w.groups->Map(keys, chunk.num_rows, &group_ids);
+          for (size_t a = 0; a < plan.aggregates.size(); ++a) {
+            std::vector<Datum> args;
+            for (const auto& e : plan.aggregates[a].args) args.push_back(Evaluate(*e, chunk, ctx));
+            w.states[a]->Resize(w.groups->size());
+            w.states[a]->Update(group_ids.data(), chunk.num_rows, args);
+          }
+        } else {
+          size_t n = 0;
+          std::vector<ColumnPtr> cols = Project(plan, chunk, ctx, &n);
+          AppendRows(&w.rows, cols, n);
+          if (limit_keep != SIZE_MAX && w.rows.rows > 4 * limit_keep + 65536)
+            TopN(&w.rows, plan.outputs.size(), plan.order_by, limit_keep);
+        }
+      };
       while (!failed) {
         size_t m = next++;
         if (m >= morsels.size()) break;
+        check();
         const Morsel& mo = morsels[m];
         Chunk chunk;
         if (mo.kind == Morsel::Kind::kOneRow) {
@@ -325,28 +362,18 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
           if (!other_columns.empty() && !read(other_columns)) return;
           chunk = (!plan.where || sel.size() == partial.num_rows) ? std::move(partial) : Gather(partial, sel);
         }
-        if (!plan.joins.empty() && chunk.num_rows > 0) chunk = ApplyJoins(plan, sides, std::move(chunk), ctx);
-        if (chunk.num_rows == 0) continue;
-        if (plan.aggregate) {
-          std::vector<Datum> keys;
-          for (const auto& k : plan.group_keys) keys.push_back(Evaluate(*k, chunk, ctx));
-          w.groups->Map(keys, chunk.num_rows, &group_ids);
-          for (size_t a = 0; a < plan.aggregates.size(); ++a) {
-            std::vector<Datum> args;
-            for (const auto& e : plan.aggregates[a].args) args.push_back(Evaluate(*e, chunk, ctx));
-            w.states[a]->Resize(w.groups->size());
-            w.states[a]->Update(group_ids.data(), chunk.num_rows, args);
-          }
-        } else {
-          size_t n = 0;
-          std::vector<ColumnPtr> cols = Project(plan, chunk, ctx, &n);
-          AppendRows(&w.rows, cols, n);
-          if (limit_keep != SIZE_MAX && w.rows.rows > 4 * limit_keep + 65536)
-            TopN(&w.rows, plan.outputs.size(), plan.order_by, limit_keep);
+        if (plan.joins.empty()) {
+          if (chunk.num_rows > 0) consume(std::move(chunk));
+        } else if (chunk.num_rows > 0) {
+          ApplyJoins(plan, sides, 0, chunk, ctx, query, consume);
         }
       }
     } catch (const QueryError& e) {
       w.error = Status(e.code, e.message);
+      failed = true;
+    } catch (const std::bad_alloc&) {
+      w.error =
+          AURORA_ERROR(kResourceExhausted, "out of memory (set max_memory_usage to end such queries sooner)");
       failed = true;
     }
   };
@@ -374,6 +401,7 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
       }
       std::vector<uint32_t> remap;
       for (size_t t = 1; t < workers.size(); ++t) {
+        check();
         if (!workers[t].groups) continue;
         head.groups->MergeInto(*workers[t].groups, &remap);
         for (size_t a = 0; a < plan.aggregates.size(); ++a) {
@@ -404,6 +432,7 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
         if (w.rows.rows > 0) AppendRows(&final_rows, w.rows.columns, w.rows.rows);
     }
 
+    check();
     std::vector<uint32_t> perm;
     if (final_rows.rows > 0)
       perm = SortPermutation(
@@ -443,6 +472,7 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
       }
       perm = std::move(kept);
     }
+    check();
     size_t begin = std::min<size_t>(plan.offset, perm.size());
     size_t end = plan.limit ? std::min<size_t>(perm.size(), begin + *plan.limit) : perm.size();
     Chunk out;
@@ -456,6 +486,9 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
     result.chunks.push_back(std::move(out));
   } catch (const QueryError& e) {
     return Status(e.code, e.message);
+  } catch (const std::bad_alloc&) {
+    return AURORA_ERROR(kResourceExhausted,
+                        "out of memory (set max_memory_usage to end such queries sooner)");
   }
   return result;
 }

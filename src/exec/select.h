@@ -27,6 +27,7 @@
 
 #include "exec/aggregate.h"
 #include "exec/expression.h"
+#include "exec/query_context.h"
 #include "storage/scan.h"
 
 namespace aurora::exec {
@@ -97,6 +98,7 @@ struct ResultSet {
 struct ExecOptions {
   unsigned threads = 0;  // 0: one per hardware thread
   function::FunctionContext ctx;
+  QueryContext* query = nullptr;  // limits, memory and cancellation; none when null
 };
 
 // Runs the plan. Errors from kernels (QueryError) and storage come back as a Status.

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "common/check.h"
 #include "common/query_error.h"
 #include "common/strings.h"
 #include "exec/aggregate.h"
@@ -120,7 +121,11 @@ exec::QueryPlan BindQueryPlan(const SelectQuery& q, const Catalog& catalog, cons
 class Binder {
  public:
   Binder(const Catalog& catalog, const BindOptions& options, exec::ExecOptions* exec_options, CteMap ctes)
-      : catalog_(catalog), options_(options), exec_options_(exec_options), ctes_(std::move(ctes)) {}
+      : catalog_(catalog),
+        options_(options),
+        exec_options_(exec_options),
+        ctes_(std::move(ctes)),
+        join_use_nulls_(exec_options->query->settings.join_use_nulls) {}
 
   exec::SelectPlan Bind(const SelectQuery& q) {
     exec::SelectPlan plan;
@@ -212,14 +217,16 @@ class Binder {
   }
 
  private:
+  // SETTINGS name = constant: into the query's settings, which subqueries bound after it see too.
   void ApplySetting(const Setting& s) {
-    if (s.name == "max_threads") {
-      exec_options_->threads = static_cast<unsigned>(ConstantCount(*s.value, "max_threads"));
-    } else if (s.name == "join_use_nulls") {
-      join_use_nulls_ = ConstantCount(*s.value, "join_use_nulls") != 0;
-    } else {
-      Throw(ErrorCode::kNotSupported, s.value->pos, fmt::format("setting '{}' is not supported", s.name));
-    }
+    BoundExprPtr b = BindScan(*s.value);
+    if (!b->IsConstant())
+      Throw(ErrorCode::kInvalidArgument, s.value->pos, fmt::format("setting '{}' takes a constant", s.name));
+    exec::QuerySettings& settings = exec_options_->query->settings;
+    Status st = settings.Set(s.name, b->constant);
+    if (!st.ok()) Throw(st.code(), s.value->pos, st.message());
+    exec_options_->threads = static_cast<unsigned>(settings.max_threads);
+    join_use_nulls_ = settings.join_use_nulls;
   }
 
   Source MakeSource(const TableRef& ref) {
@@ -1042,6 +1049,7 @@ exec::QueryPlan BindQueryPlan(const SelectQuery& q, const Catalog& catalog, cons
 
 Result<exec::QueryPlan> BindQuery(const SelectQuery& query, const Catalog& catalog,
                                   const BindOptions& options, exec::ExecOptions* exec_options) {
+  AURORA_CHECK(exec_options->query != nullptr);
   try {
     return BindQueryPlan(query, catalog, options, exec_options, {});
   } catch (const QueryError& e) {

@@ -26,7 +26,8 @@ struct BindOptions {
   int64_t now_ms = 0;
 };
 
-// `exec_options` carries the query's settings (max_threads) and runs subqueries while binding.
+// `exec_options` runs subqueries while binding; its query context (required) holds the settings, which a
+// SETTINGS clause changes.
 Result<exec::QueryPlan> BindQuery(const SelectQuery& query, const Catalog& catalog,
                                   const BindOptions& options, exec::ExecOptions* exec_options);
 
