@@ -1,9 +1,12 @@
 #include "engine/database.h"
 
+#include <optional>
 #include <random>
 
 #include <re2/re2.h>
 
+#include "common/query_error.h"
+#include "common/strings.h"
 #include "sql/binder/binder.h"
 #include "sql/parser/parser.h"
 #include "types/text_format.h"
@@ -22,14 +25,11 @@ ColumnPtr StringColumn(const std::vector<std::string>& values) {
   return c;
 }
 
-// The value of a literal expression (numbers, strings, NULL, booleans, negated numbers).
-Result<Value> LiteralValue(const sql::Expr& e) {
+// The value of a literal (numbers, strings, NULL, booleans; the parser folds negated numbers), or none
+// for any other expression.
+std::optional<Value> LiteralValue(const sql::Expr& e) {
   if (e.kind == sql::ExprKind::kLiteral) return e.literal;
-  if (e.kind == sql::ExprKind::kCast && e.args[0]->kind == sql::ExprKind::kLiteral) return e.args[0]->literal;
-  return AURORA_ERROR(
-      kNotSupported,
-      "only literal values can be inserted until the query engine exists, not '{}' (at line {}, column {})",
-      e.ToString(), e.pos.line, e.pos.column);
+  return std::nullopt;
 }
 
 // LIKE pattern to RE2: % any run, _ one character, \ escapes.
@@ -48,6 +48,38 @@ std::string LikeToRegex(std::string_view pattern) {
     }
   }
   return re;
+}
+
+// CAST(e AS type): values of `e` as stored in a column of `type`.
+sql::ExprPtr CastTo(const sql::ExprPtr& e, const DataType& type) {
+  auto cast = std::make_shared<sql::Expr>();
+  cast->kind = sql::ExprKind::kCast;
+  cast->pos = e->pos;
+  cast->args = {e};
+  cast->type_name = type.Name();
+  return cast;
+}
+
+// The columns an INSERT writes: its column list, or all in table order.
+Result<std::vector<int>> InsertTargets(const storage::TableSchema& s, const sql::Insert& ins) {
+  std::vector<int> targets;
+  if (ins.columns.empty()) {
+    for (size_t i = 0; i < s.columns.size(); ++i) targets.push_back(static_cast<int>(i));
+    return targets;
+  }
+  for (const auto& name : ins.columns) {
+    int idx = s.IndexOf(name);
+    if (idx < 0) {
+      std::vector<std::string> names;
+      for (const auto& c : s.columns) names.push_back(c.name);
+      return AURORA_ERROR(kNotFound, "table '{}' has no column '{}'{}", ins.table, name,
+                          DidYouMean(name, names));
+    }
+    if (std::find(targets.begin(), targets.end(), idx) != targets.end())
+      return AURORA_ERROR(kInvalidArgument, "column '{}' is listed twice", name);
+    targets.push_back(idx);
+  }
+  return targets;
 }
 
 // A random UUID (version 4), as ClickHouse names queries.
@@ -125,7 +157,7 @@ Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx
   switch (st.kind) {
     case sql::Statement::Kind::kCreateTable:
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.create->database));
-      return CreateTable(*st.create);
+      return CreateTable(*st.create, ctx);
     case sql::Statement::Kind::kDropTable:
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.database));
       AURORA_RETURN_IF_ERROR(catalog_->DropTable(st.table, st.if_exists));
@@ -142,12 +174,12 @@ Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx
     }
     case sql::Statement::Kind::kAlterTable:
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.alter->database));
-      return AlterTable(*st.alter);
+      return AlterTable(*st.alter, ctx);
     case sql::Statement::Kind::kInsert:
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.insert->database));
-      if (!st.insert->values.empty()) return InsertValues(*st.insert);
-      return AURORA_ERROR(kNotSupported, "INSERT ... {} needs the query engine, which is not built yet",
-                          st.insert->select ? "SELECT" : "FORMAT");
+      if (!st.insert->values.empty()) return InsertValues(*st.insert, ctx);
+      if (st.insert->select) return InsertSelect(*st.insert, ctx);
+      return AURORA_ERROR(kNotSupported, "INSERT ... FORMAT is not supported yet");
     case sql::Statement::Kind::kShowTables:
       return ShowTables(st);
     case sql::Statement::Kind::kDescribe:
@@ -180,33 +212,14 @@ Result<storage::ColumnDef> BindColumn(const sql::ColumnDefinition& d) {
     if (!codec.ok()) return AtColumn(codec.status().WithContext(fmt::format("column '{}'", d.name)), d.pos);
     c.codec = *codec;
   }
-  if (d.default_expr) {
-    // Until expressions can be evaluated, a default must be a literal that fits the column.
-    auto v = LiteralValue(*d.default_expr);
-    if (!v.ok()) return v.status();
-    auto conv = ConvertValue(*c.type, *v);
-    if (!conv.ok())
-      return AtColumn(conv.status().WithContext(fmt::format("DEFAULT of column '{}'", d.name)), d.pos);
-    c.default_expr = d.default_text;
-  }
+  if (d.default_expr) c.default_expr = d.default_text;  // checked by evaluating it (CheckDefaults)
   c.comment = d.comment;
   return c;
 }
 
-// The stored default of a column: its DEFAULT literal, or the type's default.
-Result<ColumnPtr> DefaultColumn(const storage::ColumnDef& def, size_t rows) {
-  if (def.default_expr.empty()) return storage::MakeDefaultColumn(def.type, rows);
-  AURORA_ASSIGN_OR_RETURN(sql::ExprPtr e, sql::ParseExpression(def.default_expr));
-  AURORA_ASSIGN_OR_RETURN(Value v, LiteralValue(*e));
-  AURORA_ASSIGN_OR_RETURN(Value stored, ConvertValue(*def.type, v));
-  auto col = std::make_shared<Column>(def.type);
-  for (size_t i = 0; i < rows; ++i) col->AppendValue(stored);
-  return col;
-}
-
 }  // namespace
 
-Result<QueryResult> Database::CreateTable(const sql::CreateTable& c) {
+Result<QueryResult> Database::CreateTable(const sql::CreateTable& c, exec::QueryContext& ctx) {
   storage::TableSchema s;
   s.name = c.table;
   for (const auto& d : c.columns) {
@@ -222,15 +235,17 @@ Result<QueryResult> Database::CreateTable(const sql::CreateTable& c) {
     s.ttl = ttl;
   }
   for (const auto& setting : c.settings) {
-    AURORA_ASSIGN_OR_RETURN(Value v, LiteralValue(*setting.value));
-    AURORA_RETURN_IF_ERROR(s.settings.Set(setting.name, ValueToString(v)));
+    std::optional<Value> v = LiteralValue(*setting.value);
+    if (!v) return AURORA_ERROR(kInvalidArgument, "setting '{}' takes a literal", setting.name);
+    AURORA_RETURN_IF_ERROR(s.settings.Set(setting.name, ValueToString(*v)));
   }
   s.comment = c.comment;
+  AURORA_RETURN_IF_ERROR(CheckDefaults(s, ctx));
   AURORA_RETURN_IF_ERROR(catalog_->CreateTable(s, c.if_not_exists).status());
   return QueryResult{};
 }
 
-Result<QueryResult> Database::AlterTable(const sql::AlterTable& a) {
+Result<QueryResult> Database::AlterTable(const sql::AlterTable& a, exec::QueryContext& ctx) {
   AURORA_ASSIGN_OR_RETURN(auto table, catalog_->GetTable(a.table));
   storage::TableSchema s = table->schema();
   for (const auto& act : a.actions) {
@@ -276,26 +291,63 @@ Result<QueryResult> Database::AlterTable(const sql::AlterTable& a) {
       }
     }
   }
+  AURORA_RETURN_IF_ERROR(CheckDefaults(s, ctx));
   AURORA_RETURN_IF_ERROR(table->AlterSchema(s));
   return QueryResult{};
 }
 
-Result<QueryResult> Database::InsertValues(const sql::Insert& ins) {
+Result<std::vector<ColumnPtr>> Database::EvaluateRow(const std::vector<sql::ExprPtr>& exprs,
+                                                     exec::QueryContext& ctx) {
+  sql::SelectQuery q;
+  q.columns = exprs;
+  AURORA_ASSIGN_OR_RETURN(exec::ResultSet rs, RunSelect(q, ctx));
+  return rs.chunks.at(0).columns;
+}
+
+Status Database::CheckDefaults(const storage::TableSchema& s, exec::QueryContext& ctx) {
+  for (const auto& c : s.columns) {
+    if (c.default_expr.empty()) continue;
+    auto d = DefaultColumn(c, 1, ctx);
+    if (!d.ok()) return d.status().WithContext(fmt::format("DEFAULT of column '{}'", c.name));
+  }
+  return Status::OK();
+}
+
+Result<ColumnPtr> Database::DefaultColumn(const storage::ColumnDef& def, size_t rows,
+                                          exec::QueryContext& ctx) {
+  if (def.default_expr.empty()) return storage::MakeDefaultColumn(def.type, rows);
+  AURORA_ASSIGN_OR_RETURN(sql::ExprPtr e, sql::ParseExpression(def.default_expr));
+  Value v;
+  if (auto literal = LiteralValue(*e)) {
+    AURORA_ASSIGN_OR_RETURN(v, ConvertValue(*def.type, *literal));  // a literal must fit, as in VALUES
+  } else {
+    AURORA_ASSIGN_OR_RETURN(std::vector<ColumnPtr> one, EvaluateRow({CastTo(e, *def.type)}, ctx));
+    v = one[0]->ValueAt(0);
+  }
+  auto col = std::make_shared<Column>(def.type);
+  col->Reserve(rows);
+  for (size_t i = 0; i < rows; ++i) col->AppendValue(v);
+  return ColumnPtr(col);
+}
+
+Status Database::AppendInsert(storage::Table& table, const storage::TableSchema& s,
+                              const std::vector<int>& targets, std::vector<ColumnPtr> cols, size_t rows,
+                              exec::QueryContext& ctx) {
+  Chunk chunk;
+  for (size_t c = 0; c < targets.size(); ++c) chunk.Add(s.columns[targets[c]].name, std::move(cols[c]));
+  for (size_t i = 0; i < s.columns.size(); ++i) {
+    if (std::find(targets.begin(), targets.end(), static_cast<int>(i)) != targets.end()) continue;
+    AURORA_ASSIGN_OR_RETURN(ColumnPtr d, DefaultColumn(s.columns[i], rows, ctx));
+    chunk.Add(s.columns[i].name, d);
+  }
+  chunk.num_rows = rows;
+  return table.Append(chunk);
+}
+
+Result<QueryResult> Database::InsertValues(const sql::Insert& ins, exec::QueryContext& ctx) {
   AURORA_ASSIGN_OR_RETURN(auto table, catalog_->GetTable(ins.table));
   storage::TableSchema s = table->schema();
-  std::vector<int> targets;
-  if (ins.columns.empty()) {
-    for (size_t i = 0; i < s.columns.size(); ++i) targets.push_back(static_cast<int>(i));
-  } else {
-    for (const auto& name : ins.columns) {
-      int idx = s.IndexOf(name);
-      if (idx < 0) return AURORA_ERROR(kNotFound, "table '{}' has no column '{}'", ins.table, name);
-      if (std::find(targets.begin(), targets.end(), idx) != targets.end())
-        return AURORA_ERROR(kInvalidArgument, "column '{}' is listed twice", name);
-      targets.push_back(idx);
-    }
-  }
-  Chunk chunk;
+  AURORA_ASSIGN_OR_RETURN(std::vector<int> targets, InsertTargets(s, ins));
   std::vector<ColumnPtr> cols;
   for (int t : targets) cols.push_back(std::make_shared<Column>(s.columns[t].type));
   for (size_t r = 0; r < ins.values.size(); ++r) {
@@ -304,30 +356,65 @@ Result<QueryResult> Database::InsertValues(const sql::Insert& ins) {
       return AURORA_ERROR(kInvalidArgument, "row {} has {} values, expected {} (at line {}, column {})",
                           r + 1, row.size(), targets.size(), row.empty() ? 0 : row[0]->pos.line,
                           row.empty() ? 0 : row[0]->pos.column);
-    for (size_t c = 0; c < row.size(); ++c) {
-      const storage::ColumnDef& def = s.columns[targets[c]];
-      AURORA_ASSIGN_OR_RETURN(Value v, LiteralValue(*row[c]));
-      auto stored = ConvertValue(*def.type, v);
-      if (!stored.ok())
-        return AtColumn(stored.status().WithContext(fmt::format("column '{}'", def.name)), row[c]->pos);
-      cols[c]->AppendValue(*stored);
+    bool literals = true;
+    for (const auto& e : row) literals = literals && e->kind == sql::ExprKind::kLiteral;
+    if (literals) {
+      for (size_t c = 0; c < row.size(); ++c) {
+        const storage::ColumnDef& def = s.columns[targets[c]];
+        auto stored = ConvertValue(*def.type, *LiteralValue(*row[c]));
+        if (!stored.ok())
+          return AtColumn(stored.status().WithContext(fmt::format("column '{}'", def.name)), row[c]->pos);
+        cols[c]->AppendValue(*stored);
+      }
+      continue;
     }
+    // Expressions (now(), 1 + 2, toDate(...)): the row is evaluated as SELECT CAST(e AS T), ...
+    std::vector<sql::ExprPtr> casts;
+    for (size_t c = 0; c < row.size(); ++c) casts.push_back(CastTo(row[c], *s.columns[targets[c]].type));
+    auto values = EvaluateRow(casts, ctx);
+    if (!values.ok()) return values.status().WithContext(fmt::format("row {}", r + 1));
+    for (size_t c = 0; c < row.size(); ++c) cols[c]->AppendValue((*values)[c]->ValueAt(0));
   }
   const size_t n = ins.values.size();
-  for (size_t c = 0; c < targets.size(); ++c) chunk.Add(s.columns[targets[c]].name, cols[c]);
-  for (size_t i = 0; i < s.columns.size(); ++i) {
-    if (std::find(targets.begin(), targets.end(), static_cast<int>(i)) != targets.end()) continue;
-    AURORA_ASSIGN_OR_RETURN(ColumnPtr d, DefaultColumn(s.columns[i], n));
-    chunk.Add(s.columns[i].name, d);
-  }
-  chunk.num_rows = n;
-  AURORA_RETURN_IF_ERROR(table->Append(chunk));
+  AURORA_RETURN_IF_ERROR(AppendInsert(*table, s, targets, std::move(cols), n, ctx));
   QueryResult r;
   r.rows_written = n;
   return r;
 }
 
-Result<QueryResult> Database::Select(const sql::SelectQuery& q, exec::QueryContext& ctx) {
+Result<QueryResult> Database::InsertSelect(const sql::Insert& ins, exec::QueryContext& ctx) {
+  AURORA_ASSIGN_OR_RETURN(auto table, catalog_->GetTable(ins.table));
+  storage::TableSchema s = table->schema();
+  AURORA_ASSIGN_OR_RETURN(std::vector<int> targets, InsertTargets(s, ins));
+  AURORA_ASSIGN_OR_RETURN(exec::ResultSet rs, RunSelect(*ins.select, ctx));
+  if (rs.types.size() != targets.size())
+    return AURORA_ERROR(kInvalidArgument,
+                        "INSERT INTO {} writes {} columns but the SELECT returns {} (at line {}, column {})",
+                        ins.table, targets.size(), rs.types.size(), ins.select->pos.line,
+                        ins.select->pos.column);
+  // Columns convert by position, as CAST does; each result chunk is appended as it is.
+  QueryResult r;
+  try {
+    for (const Chunk& chunk : rs.chunks) {
+      if (chunk.num_rows == 0) continue;
+      std::vector<ColumnPtr> cols;
+      for (size_t c = 0; c < targets.size(); ++c) {
+        const DataTypePtr& to = s.columns[targets[c]].type;
+        cols.push_back(chunk.columns[c]->type()->Equals(*to) ? chunk.columns[c]
+                                                             : exec::CastColumn(*chunk.columns[c], to));
+      }
+      AURORA_RETURN_IF_ERROR(AppendInsert(*table, s, targets, std::move(cols), chunk.num_rows, ctx));
+      r.rows_written += chunk.num_rows;
+    }
+  } catch (const QueryError& e) {
+    return Status(e.code, e.message);
+  }
+  r.rows_read = rs.stats.rows_read;
+  r.bytes_read = rs.stats.bytes_read;
+  return r;
+}
+
+Result<exec::ResultSet> Database::RunSelect(const sql::SelectQuery& q, exec::QueryContext& ctx) {
   exec::ExecOptions exec_options;
   exec_options.query = &ctx;
   exec_options.threads = static_cast<unsigned>(ctx.settings.max_threads);
@@ -335,7 +422,11 @@ Result<QueryResult> Database::Select(const sql::SelectQuery& q, exec::QueryConte
   bind_options.now_ms = Clock::System().NowMillis();
   exec_options.ctx.now_ms = bind_options.now_ms;
   AURORA_ASSIGN_OR_RETURN(exec::QueryPlan plan, sql::BindQuery(q, *catalog_, bind_options, &exec_options));
-  AURORA_ASSIGN_OR_RETURN(exec::ResultSet rs, exec::ExecuteQuery(plan, exec_options));
+  return exec::ExecuteQuery(plan, exec_options);
+}
+
+Result<QueryResult> Database::Select(const sql::SelectQuery& q, exec::QueryContext& ctx) {
+  AURORA_ASSIGN_OR_RETURN(exec::ResultSet rs, RunSelect(q, ctx));
   QueryResult r;
   r.names = std::move(rs.names);
   r.types = std::move(rs.types);

@@ -1,7 +1,12 @@
 // Database: the one entry point for statements. It owns the catalog and turns SQL text into actions and
-// results: CREATE TABLE, DROP TABLE, TRUNCATE, ALTER TABLE ADD / DROP / COMMENT COLUMN, INSERT ... VALUES,
-// SHOW TABLES, DESCRIBE, and single-table SELECT (sql/binder -> exec). INSERT ... SELECT / FORMAT and
-// EXPLAIN answer NotSupported until they are built.
+// results: CREATE TABLE, DROP TABLE, TRUNCATE, ALTER TABLE ADD / DROP / COMMENT COLUMN, INSERT ... VALUES
+// (literals, or expressions evaluated as a one-row SELECT), INSERT ... SELECT (converted by position as
+// CAST does, missing columns from their defaults), SHOW TABLES, DESCRIBE, and SELECT (sql/binder -> exec).
+// Column DEFAULTs are constant expressions, evaluated at insert time. INSERT ... FORMAT and EXPLAIN answer
+// NotSupported until they are built.
+//
+// Every statement runs under a QueryContext (exec/query_context.h): its id, settings, limits, memory
+// tracking and cancellation.
 //
 // Thread-safe: statements may run concurrently.
 #pragma once
@@ -15,6 +20,7 @@
 
 #include "catalog/catalog.h"
 #include "exec/query_context.h"
+#include "exec/select.h"
 #include "sql/parser/ast.h"
 #include "types/chunk.h"
 
@@ -61,9 +67,20 @@ class Database {
 
  private:
   explicit Database(std::unique_ptr<Catalog> catalog) : catalog_(std::move(catalog)) {}
-  Result<QueryResult> CreateTable(const sql::CreateTable& c);
-  Result<QueryResult> AlterTable(const sql::AlterTable& a);
-  Result<QueryResult> InsertValues(const sql::Insert& ins);
+  Result<QueryResult> CreateTable(const sql::CreateTable& c, exec::QueryContext& ctx);
+  Result<QueryResult> AlterTable(const sql::AlterTable& a, exec::QueryContext& ctx);
+  Result<QueryResult> InsertValues(const sql::Insert& ins, exec::QueryContext& ctx);
+  Result<QueryResult> InsertSelect(const sql::Insert& ins, exec::QueryContext& ctx);
+  // Appends rows of the INSERT's target columns (already of their types), with the other columns'
+  // defaults.
+  Status AppendInsert(storage::Table& table, const storage::TableSchema& s, const std::vector<int>& targets,
+                      std::vector<ColumnPtr> cols, size_t rows, exec::QueryContext& ctx);
+  // `rows` copies of a column's DEFAULT (a constant expression, evaluated now) or of its type's default.
+  Result<ColumnPtr> DefaultColumn(const storage::ColumnDef& def, size_t rows, exec::QueryContext& ctx);
+  Status CheckDefaults(const storage::TableSchema& s, exec::QueryContext& ctx);
+  // SELECT e1, e2, ...: one row.
+  Result<std::vector<ColumnPtr>> EvaluateRow(const std::vector<sql::ExprPtr>& exprs, exec::QueryContext& ctx);
+  Result<exec::ResultSet> RunSelect(const sql::SelectQuery& q, exec::QueryContext& ctx);
   Result<QueryResult> Run(std::string_view text, exec::QueryContext& ctx);
   Result<QueryResult> Select(const sql::SelectQuery& q, exec::QueryContext& ctx);
   Result<QueryResult> ShowTables(const sql::Statement& s);
