@@ -115,6 +115,7 @@ Result<QueryResult> Database::Execute(std::string_view text, const QueryOptions&
     if (!running_.emplace(id, &ctx).second)
       return AURORA_ERROR(kAlreadyExists, "a query with id '{}' is already running", id);
   }
+  const int64_t start_ms = Clock::System().NowMillis();
   Result<QueryResult> r = QueryResult{};
   {
     MemoryTracker::Scope tracked(&ctx.memory());
@@ -129,11 +130,26 @@ Result<QueryResult> Database::Execute(std::string_view text, const QueryOptions&
     std::lock_guard lock(running_mu_);
     running_.erase(id);
   }
+  QueryLogEntry log;
+  log.query_id = id;
+  log.query = std::string(text);
+  log.start_time_ms = start_ms;
+  log.duration_ms = static_cast<uint64_t>(ctx.elapsed_seconds() * 1000);
+  log.memory_usage = ctx.memory().peak();
   if (r.ok()) {
     r->query_id = id;
     r->elapsed_seconds = ctx.elapsed_seconds();
     r->memory_peak = ctx.memory().peak();
+    log.read_rows = r->rows_read;
+    log.read_bytes = r->bytes_read;
+    log.written_rows = r->rows_written;
+    log.result_rows = r->num_rows();
+  } else {
+    log.failed = true;
+    log.exception = r.status().message();
+    log.exception_code = ErrorCodeName(r.status().code());
   }
+  query_log_.Add(std::move(log));
   return r;
 }
 
@@ -188,7 +204,7 @@ Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx
     case sql::Statement::Kind::kSelect:
       return Select(*st.select, ctx);
     case sql::Statement::Kind::kExplain:
-      return AURORA_ERROR(kNotSupported, "EXPLAIN is not supported yet");
+      return Explain(*st.explained, ctx);
   }
   return AURORA_ERROR(kInternal, "unhandled statement");
 }
@@ -414,15 +430,52 @@ Result<QueryResult> Database::InsertSelect(const sql::Insert& ins, exec::QueryCo
   return r;
 }
 
-Result<exec::ResultSet> Database::RunSelect(const sql::SelectQuery& q, exec::QueryContext& ctx) {
-  exec::ExecOptions exec_options;
-  exec_options.query = &ctx;
-  exec_options.threads = static_cast<unsigned>(ctx.settings.max_threads);
+Result<exec::QueryPlan> Database::BindSelect(const sql::SelectQuery& q, exec::QueryContext& ctx,
+                                             exec::ExecOptions* exec_options) {
+  exec_options->query = &ctx;
+  exec_options->threads = static_cast<unsigned>(ctx.settings.max_threads);
   sql::BindOptions bind_options;
   bind_options.now_ms = Clock::System().NowMillis();
-  exec_options.ctx.now_ms = bind_options.now_ms;
-  AURORA_ASSIGN_OR_RETURN(exec::QueryPlan plan, sql::BindQuery(q, *catalog_, bind_options, &exec_options));
+  bind_options.system_table = [this](const std::string& name) { return SystemTable(name); };
+  exec_options->ctx.now_ms = bind_options.now_ms;
+  return sql::BindQuery(q, *catalog_, bind_options, exec_options);
+}
+
+Result<exec::ResultSet> Database::RunSelect(const sql::SelectQuery& q, exec::QueryContext& ctx) {
+  exec::ExecOptions exec_options;
+  AURORA_ASSIGN_OR_RETURN(exec::QueryPlan plan, BindSelect(q, ctx, &exec_options));
   return exec::ExecuteQuery(plan, exec_options);
+}
+
+Result<exec::ResultSet> Database::SystemTable(const std::string& name) {
+  SystemState state{*catalog_, query_log_};
+  {
+    std::lock_guard lock(running_mu_);
+    state.running_queries = running_.size();
+    for (const auto& [id, ctx] : running_) state.running_memory += ctx->memory().used();
+  }
+  return aurora::SystemTable(name, state);
+}
+
+Result<QueryResult> Database::Explain(const sql::Statement& st, exec::QueryContext& ctx) {
+  const sql::SelectQuery* select = nullptr;
+  if (st.kind == sql::Statement::Kind::kSelect) select = st.select.get();
+  if (st.kind == sql::Statement::Kind::kInsert && st.insert->select) select = st.insert->select.get();
+  if (!select) return AURORA_ERROR(kNotSupported, "EXPLAIN shows the plan of a SELECT or INSERT ... SELECT");
+  exec::ExecOptions exec_options;
+  AURORA_ASSIGN_OR_RETURN(exec::QueryPlan plan, BindSelect(*select, ctx, &exec_options));
+  std::vector<std::string> lines = exec::ExplainQuery(plan);
+  if (st.kind == sql::Statement::Kind::kInsert) {
+    for (auto& l : lines) l = "  " + l;
+    lines.insert(lines.begin(), "Insert into " + st.insert->table);
+  }
+  QueryResult r;
+  r.names = {"explain"};
+  r.types = {DataType::Make(TypeId::kString)};
+  Chunk c;
+  c.Add("explain", StringColumn(lines));
+  r.chunks.push_back(std::move(c));
+  return r;
 }
 
 Result<QueryResult> Database::Select(const sql::SelectQuery& q, exec::QueryContext& ctx) {

@@ -2,8 +2,10 @@
 // results: CREATE TABLE, DROP TABLE, TRUNCATE, ALTER TABLE ADD / DROP / COMMENT COLUMN, INSERT ... VALUES
 // (literals, or expressions evaluated as a one-row SELECT), INSERT ... SELECT (converted by position as
 // CAST does, missing columns from their defaults), SHOW TABLES, DESCRIBE, and SELECT (sql/binder -> exec).
-// Column DEFAULTs are constant expressions, evaluated at insert time. INSERT ... FORMAT and EXPLAIN answer
-// NotSupported until they are built.
+// Column DEFAULTs are constant expressions, evaluated at insert time. EXPLAIN shows a SELECT's plan with
+// the parts and granules pruning removed. system.* tables (engine/system_tables.h) describe the database;
+// every statement is recorded in system.query_log. INSERT ... FORMAT answers NotSupported until it is
+// built.
 //
 // Every statement runs under a QueryContext (exec/query_context.h): its id, settings, limits, memory
 // tracking and cancellation.
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "engine/system_tables.h"
 #include "exec/query_context.h"
 #include "exec/select.h"
 #include "sql/parser/ast.h"
@@ -81,6 +84,10 @@ class Database {
   // SELECT e1, e2, ...: one row.
   Result<std::vector<ColumnPtr>> EvaluateRow(const std::vector<sql::ExprPtr>& exprs, exec::QueryContext& ctx);
   Result<exec::ResultSet> RunSelect(const sql::SelectQuery& q, exec::QueryContext& ctx);
+  Result<exec::QueryPlan> BindSelect(const sql::SelectQuery& q, exec::QueryContext& ctx,
+                                     exec::ExecOptions* options);
+  Result<QueryResult> Explain(const sql::Statement& st, exec::QueryContext& ctx);
+  Result<exec::ResultSet> SystemTable(const std::string& name);
   Result<QueryResult> Run(std::string_view text, exec::QueryContext& ctx);
   Result<QueryResult> Select(const sql::SelectQuery& q, exec::QueryContext& ctx);
   Result<QueryResult> ShowTables(const sql::Statement& s);
@@ -90,6 +97,7 @@ class Database {
   std::unique_ptr<Catalog> catalog_;
   std::mutex running_mu_;
   std::map<std::string, exec::QueryContext*> running_;  // statements in progress, by query id
+  QueryLog query_log_;
 };
 
 }  // namespace aurora

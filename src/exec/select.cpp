@@ -10,6 +10,7 @@
 #include "exec/join.h"
 #include "function/numeric.h"
 #include "storage/table.h"
+#include "types/text_format.h"
 
 namespace aurora::exec {
 
@@ -231,6 +232,8 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
     AURORA_ASSIGN_OR_RETURN(from, ExecuteQuery(*plan.from, options));
     result.stats.rows_read += from.stats.rows_read;
     result.stats.bytes_read += from.stats.bytes_read;
+  } else if (plan.values) {
+    from.chunks = *plan.values;
   }
   std::vector<JoinSide> sides;
   for (const auto& j : plan.joins) {
@@ -246,7 +249,7 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
       for (uint32_t g = r.begin; g < r.end; ++g) morsels.push_back({Morsel::Kind::kGranule, r.part, g});
     for (size_t b = 0; b < plan.snapshot->buffer().size(); ++b)
       morsels.push_back({Morsel::Kind::kBuffer, b, 0});
-  } else if (plan.from) {
+  } else if (plan.from || plan.values) {
     for (size_t c = 0; c < from.chunks.size(); ++c) morsels.push_back({Morsel::Kind::kFromChunk, c, 0});
   } else {
     morsels.push_back({Morsel::Kind::kOneRow, 0, 0});
@@ -507,6 +510,123 @@ Result<ResultSet> ExecuteQuery(const QueryPlan& plan, const ExecOptions& options
     result.stats.bytes_read += more.stats.bytes_read;
   }
   return result;
+}
+
+}  // namespace aurora::exec
+
+namespace aurora::exec {
+
+namespace {
+
+std::string Join(const std::vector<BoundExprPtr>& exprs) {
+  std::string out;
+  for (size_t i = 0; i < exprs.size(); ++i) out += (i ? ", " : "") + exprs[i]->text;
+  return out;
+}
+
+// A bound of a pushed-down range as SQL: times and strings quoted, in the column's type.
+std::string BoundText(const DataTypePtr& type, const Value& v) {
+  if (!type) return ValueToString(v);
+  std::string out;
+  FormatText(*ConstantColumn(type, v), 0, &out);
+  const DataType& base = type->Base();
+  if (base.id() == TypeId::kString || base.IsTime()) return "'" + out + "'";
+  return out;
+}
+
+std::string RangeText(const storage::TableSchema& schema, const storage::ColumnRange& r) {
+  const int idx = schema.IndexOf(r.column);
+  const DataTypePtr type = idx >= 0 ? schema.columns[idx].type : nullptr;
+  if (!r.in_values.empty()) {
+    std::string out = r.column + " IN (";
+    for (size_t i = 0; i < r.in_values.size(); ++i) out += (i ? ", " : "") + BoundText(type, r.in_values[i]);
+    return out + ")";
+  }
+  std::string out;
+  if (r.lower) out += BoundText(type, *r.lower) + (r.lower_inclusive ? " <= " : " < ");
+  out += r.column;
+  if (r.upper) out += (r.upper_inclusive ? " <= " : " < ") + BoundText(type, *r.upper);
+  return out;
+}
+
+void ExplainSelect(const SelectPlan& p, const std::string& indent, std::vector<std::string>* out);
+
+void ExplainPlan(const QueryPlan& plan, const std::string& indent, std::vector<std::string>* out) {
+  if (plan.selects.size() == 1) return ExplainSelect(plan.selects[0], indent, out);
+  out->push_back(fmt::format("{}Union All ({} SELECTs)", indent, plan.selects.size()));
+  for (const auto& s : plan.selects) ExplainSelect(s, indent + "  ", out);
+}
+
+void ExplainSelect(const SelectPlan& p, const std::string& indent, std::vector<std::string>* out) {
+  std::string in = indent;
+  auto line = [&](std::string text) { out->push_back(in + text); };
+  std::string names;
+  for (size_t i = 0; i < p.output_names.size(); ++i) names += (i ? ", " : "") + p.output_names[i];
+  line("Output: " + names);
+  in += "  ";
+  if (p.limit || p.offset)
+    line(fmt::format("Limit {} Offset {}", p.limit ? std::to_string(*p.limit) : "none", p.offset));
+  if (!p.limit_by.empty())
+    line(fmt::format("Limit {} Offset {} By {}", p.limit_by_limit, p.limit_by_offset, Join(p.limit_by)));
+  if (p.distinct) line("Distinct");
+  if (!p.order_by.empty()) {
+    std::string keys;
+    for (size_t i = 0; i < p.order_by.size(); ++i) {
+      const SortKey& k = p.order_by[i];
+      keys += (i ? ", " : "") + k.expr->text + (k.descending ? " DESC" : "") +
+              (k.nulls_first ? " NULLS FIRST" : "");
+    }
+    const bool top_n = p.limit && !p.distinct && p.limit_by.empty();
+    line(fmt::format("Sort{}: {}", top_n ? fmt::format(" (top {})", *p.limit + p.offset) : "", keys));
+  }
+  if (p.having) line("Having: " + p.having->text);
+  if (p.aggregate) {
+    std::string aggs;
+    for (size_t i = 0; i < p.aggregates.size(); ++i) aggs += (i ? ", " : "") + p.aggregates[i].text;
+    line(fmt::format("Aggregate: keys [{}], functions [{}]", Join(p.group_keys), aggs));
+  }
+  if (p.join_filter) line("Filter after joins: " + p.join_filter->text);
+  for (size_t j = p.joins.size(); j-- > 0;) {
+    const JoinPlan& jp = p.joins[j];
+    line(fmt::format("Hash Join {}{}: left keys [{}]", jp.left ? "LEFT" : "INNER",
+                     jp.left && jp.use_nulls ? " (join_use_nulls)" : "", Join(jp.left_keys)));
+    line("  Build side:");
+    ExplainPlan(*jp.right, in + "    ", out);
+  }
+  if (p.where) line("Filter: " + p.where->text);
+  if (p.snapshot) {
+    std::string cols;
+    for (size_t i = 0; i < p.scan_columns.size(); ++i) cols += (i ? ", " : "") + p.scan_columns[i];
+    line(fmt::format("Scan {}: columns [{}]", p.table, cols));
+    if (!p.pushdown.ranges.empty()) {
+      std::string ranges;
+      for (size_t i = 0; i < p.pushdown.ranges.size(); ++i)
+        ranges += (i ? " AND " : "") + RangeText(p.snapshot->schema(), p.pushdown.ranges[i]);
+      line("  Pruning by: " + ranges);
+    }
+    storage::ScanPlan sp = p.snapshot->Plan(p.pushdown);
+    line(fmt::format("  Parts: {} of {} selected ({} pruned)", sp.parts_total - sp.parts_pruned,
+                     sp.parts_total, sp.parts_pruned));
+    line(fmt::format("  Granules: {} of {} selected ({} pruned), {} rows",
+                     sp.granules_total - sp.granules_pruned, sp.granules_total, sp.granules_pruned,
+                     sp.rows_selected));
+    line(fmt::format("  Unflushed chunks: {}", p.snapshot->buffer().size()));
+  } else if (p.from) {
+    line("Subquery:");
+    ExplainPlan(*p.from, in + "  ", out);
+  } else if (p.values) {
+    line(fmt::format("Read {}: computed rows", p.table));
+  } else {
+    line("One row (no FROM)");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> ExplainQuery(const QueryPlan& plan) {
+  std::vector<std::string> out;
+  ExplainPlan(plan, "", &out);
+  return out;
 }
 
 }  // namespace aurora::exec

@@ -51,11 +51,14 @@ struct JoinPlan {
 };
 
 struct SelectPlan {
-  // The source: a table, a FROM subquery, or neither (SELECT without FROM: one row).
+  // The source: a table, a FROM subquery, rows computed beforehand (a system table: `values`, read like
+  // a FROM subquery's result), or none of them (SELECT without FROM: one row).
   std::shared_ptr<const storage::TableSnapshot> snapshot;
+  std::string table;  // the table's name, for EXPLAIN
   QueryPlanPtr from;
+  std::shared_ptr<const std::vector<Chunk>> values;
   std::vector<std::string> scan_columns;  // table columns read
-  std::vector<size_t> from_columns;       // FROM subquery: its output columns read
+  std::vector<size_t> from_columns;       // FROM subquery or values: the columns read
   storage::ScanPredicate pushdown;
   BoundExprPtr where;  // over the source columns
 
@@ -104,6 +107,10 @@ struct ExecOptions {
 // Runs the plan. Errors from kernels (QueryError) and storage come back as a Status.
 Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& options);
 Result<ResultSet> ExecuteQuery(const QueryPlan& plan, const ExecOptions& options);
+
+// The plan as indented lines, source last, as EXPLAIN shows it; a table scan says how many parts and
+// granules pruning removed (planned on the snapshot the query would read).
+std::vector<std::string> ExplainQuery(const QueryPlan& plan);
 
 // Keeps the rows of `chunk` where `mask` (a UInt8 condition, NULL = false) is true.
 Chunk FilterChunk(const Chunk& chunk, const function::Datum& mask);

@@ -103,7 +103,8 @@ struct Source {
   std::vector<std::string> columns;
   std::vector<DataTypePtr> types;
   std::shared_ptr<const storage::TableSnapshot> snapshot;  // a table, or
-  exec::QueryPlanPtr query;                                // a subquery / CTE
+  exec::QueryPlanPtr query;                                // a subquery / CTE, or
+  std::shared_ptr<const std::vector<Chunk>> values;        // a system table's rows
   bool nullable = false;         // the right side of a LEFT JOIN with join_use_nulls
   std::set<std::string> hidden;  // USING columns of a right side: SELECT * shows the left one only
   bool Matches(const std::string& q) const { return q == alias || (!name.empty() && q == name); }
@@ -247,6 +248,17 @@ class Binder {
       s.columns = plan->names();
       for (const auto& o : plan->selects.front().outputs) s.types.push_back(o->type);
       s.query = std::move(plan);
+      return s;
+    }
+    if (ref.database == "system") {
+      if (!options_.system_table)
+        Throw(ErrorCode::kNotFound, ref.pos, fmt::format("table 'system.{}' does not exist", ref.table));
+      auto rs = options_.system_table(ref.table);
+      if (!rs.ok()) Throw(rs.status().code(), ref.pos, rs.status().message());
+      s.name = ref.table;
+      s.columns = rs->names;
+      s.types = rs->types;
+      s.values = std::make_shared<const std::vector<Chunk>>(std::move(rs->chunks));
       return s;
     }
     if (!ref.database.empty() && ref.database != "default")
@@ -406,6 +418,8 @@ class Binder {
     auto source_reads = [&](const Source& src, size_t s, exec::SelectPlan* p) {
       p->snapshot = src.snapshot;
       p->from = src.query;
+      p->values = src.values;
+      p->table = (src.values ? "system." : "") + src.name;
       for (size_t slot : by_source[s]) {
         size_t col = slots_[slot].second;
         if (src.snapshot)

@@ -16,6 +16,9 @@
 // Correlated subqueries are not supported: a subquery sees only its own sources.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "catalog/catalog.h"
 #include "exec/select.h"
 #include "sql/parser/ast.h"
@@ -24,6 +27,9 @@ namespace aurora::sql {
 
 struct BindOptions {
   int64_t now_ms = 0;
+  // The rows of system.<name> (tables, columns, parts, ...), computed when a query reads it; NotFound
+  // for a name that is not a system table.
+  std::function<Result<exec::ResultSet>(const std::string& name)> system_table;
 };
 
 // `exec_options` runs subqueries while binding; its query context (required) holds the settings, which a
