@@ -108,6 +108,7 @@ Status Database::CheckDatabase(const std::string& database) const {
 Result<QueryResult> Database::Execute(std::string_view text, const QueryOptions& options) {
   const std::string id = options.query_id.empty() ? NewQueryId() : options.query_id;
   exec::QueryContext ctx(id);
+  ctx.params = options.params;
   for (const auto& [name, value] : options.settings)
     AURORA_RETURN_IF_ERROR(ctx.settings.Set(name, Value(value)));
   {
@@ -437,6 +438,7 @@ Result<exec::QueryPlan> Database::BindSelect(const sql::SelectQuery& q, exec::Qu
   sql::BindOptions bind_options;
   bind_options.now_ms = Clock::System().NowMillis();
   bind_options.system_table = [this](const std::string& name) { return SystemTable(name); };
+  bind_options.params = ctx.params;
   exec_options->ctx.now_ms = bind_options.now_ms;
   return sql::BindQuery(q, *catalog_, bind_options, exec_options);
 }

@@ -29,11 +29,13 @@
 
 namespace aurora {
 
-// How a statement runs: its id (for Cancel and system.query_log; made up when empty) and settings from
-// the caller (a server's request parameters), which the statement's own SETTINGS clause overrides.
+// How a statement runs: its id (for Cancel and system.query_log; made up when empty), settings from the
+// caller (a server's request parameters), which the statement's own SETTINGS clause overrides, and the
+// values of its query parameters ({name:Type}, as ClickHouse's param_name).
 struct QueryOptions {
   std::string query_id;
   std::vector<std::pair<std::string, std::string>> settings;
+  std::map<std::string, std::string> params;  // values of {name:Type} placeholders, as text
 };
 
 struct QueryResult {

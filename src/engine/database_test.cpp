@@ -9,6 +9,7 @@
 
 #include "io/test_dir.h"
 #include "sources/event_generator.h"
+#include "types/text_format.h"
 
 namespace aurora {
 namespace {
@@ -110,6 +111,56 @@ TEST_F(DatabaseTest, ReportsIdTimeAndPeakMemory) {
   if (MemoryTracker::Enabled()) {
     EXPECT_GT(r->memory_peak, 100000 * 8);  // at least the sorted strings
   }
+}
+
+// The first row of a result as text, values separated by tabs.
+std::string FirstRow(const QueryResult& r) {
+  std::string out;
+  const Chunk& c = r.chunks.at(0);
+  for (size_t i = 0; i < c.columns.size(); ++i) {
+    if (i) out += '\t';
+    FormatText(*c.columns[i], 0, &out);
+  }
+  return out;
+}
+
+TEST_F(DatabaseTest, QueryParametersAreTypedConstants) {
+  LoadEvents(1000);
+  QueryOptions o;
+  o.params = {{"id", "41"}, {"s", "it's \\N"}, {"d", "2024-02-29"}, {"n", "\\N"}, {"region", "uk"}};
+  auto r = db_->Execute(
+      "SELECT {id:UInt32} + 1, {s:String}, {d:Date} + 1, {n:Nullable(Int8)}, toTypeName({id:UInt32})", o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(FirstRow(*r), "42\tit's \\N\t2024-03-01\tNULL\tUInt32");
+
+  // In WHERE, as any constant: the same rows as the literal.
+  auto with_param = db_->Execute("SELECT count() FROM events WHERE region = {region:String}", o);
+  auto with_literal = db_->Execute("SELECT count() FROM events WHERE region = 'uk'");
+  ASSERT_TRUE(with_param.ok() && with_literal.ok());
+  EXPECT_EQ(FirstRow(*with_param), FirstRow(*with_literal));
+  EXPECT_NE(FirstRow(*with_param), "0");
+
+  // In INSERT ... VALUES.
+  ASSERT_TRUE(db_->Execute("CREATE TABLE p (id UInt32, s String) ORDER BY id").ok());
+  ASSERT_TRUE(db_->Execute("INSERT INTO p VALUES ({id:UInt32}, {s:String})", o).ok());
+  EXPECT_EQ(FirstRow(*db_->Execute("SELECT id, s FROM p")), "41\tit's \\N");
+}
+
+TEST_F(DatabaseTest, QueryParameterErrorsNameTheParameter) {
+  QueryOptions o;
+  o.params = {{"id", "forty"}};
+  auto r = db_->Execute("SELECT {missing:UInt8}", o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "query parameter {missing:UInt8} has no value (at line 1, column 8)");
+  r = db_->Execute("SELECT {id:UInt32}", o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(
+      r.status().message(),
+      "query parameter {id:UInt32}: cannot convert 'forty' of type String to UInt32 (at line 1, column 8)");
+  r = db_->Execute("SELECT {id:Int33}", o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("query parameter {id:Int33}: "), std::string::npos)
+      << r.status().message();
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,7 @@ class QueryContext {
 
   const std::string& query_id() const { return query_id_; }
   QuerySettings settings;
+  std::map<std::string, std::string> params;  // values of the statement's {name:Type} placeholders
 
   // Asks the query to stop; it ends with kAborted at its next check. Safe from any thread.
   void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }

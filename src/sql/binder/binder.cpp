@@ -738,8 +738,7 @@ class Binder {
       case ExprKind::kStar:
         Throw(ErrorCode::kInvalidArgument, e.pos, "* is only allowed in the SELECT list and count(*)");
       case ExprKind::kParameter:
-        Throw(ErrorCode::kInvalidArgument, e.pos,
-              fmt::format("query parameter {{{}:{}}} has no value", e.name[0], e.name[1]));
+        return Parameter(e);
       case ExprKind::kSubquery:
         return ScalarSubquery(e);
       case ExprKind::kLambda:
@@ -766,6 +765,29 @@ class Binder {
     std::vector<BoundExprPtr> args;
     for (const auto& a : e.args) args.push_back(BindScan(*a));
     return Call(e, std::move(args));
+  }
+
+  // {name:Type}: the caller's text value of `name` (as ClickHouse's param_name), converted to Type as CAST
+  // does; \N is NULL for a Nullable type.
+  BoundExprPtr Parameter(const Expr& e) {
+    const std::string& name = e.name[0];
+    const std::string text = fmt::format("{{{}:{}}}", name, e.name[1]);
+    auto it = options_.params.find(name);
+    if (it == options_.params.end())
+      Throw(ErrorCode::kInvalidArgument, e.pos, fmt::format("query parameter {} has no value", text));
+    auto type = ParseDataType(e.name[1]);
+    if (!type.ok())
+      Throw(ErrorCode::kInvalidArgument, e.pos,
+            fmt::format("query parameter {}: {}", text, type.status().message()));
+    if (it->second == "\\N" && (*type)->IsNullable()) return BoundExpr::Constant(Value{}, *type, text);
+    auto str = std::make_shared<aurora::Column>(DataType::Make(TypeId::kString));
+    str->AppendString(it->second);
+    try {
+      ColumnPtr v = exec::CastColumn(*str, *type);
+      return BoundExpr::Constant(v->ValueAt(0), *type, text);
+    } catch (const QueryError& err) {
+      Throw(ErrorCode::kInvalidArgument, e.pos, fmt::format("query parameter {}: {}", text, err.message));
+    }
   }
 
   // NULL literals among the elements of array(...) take the type of the other elements, so that

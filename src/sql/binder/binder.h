@@ -17,6 +17,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include "catalog/catalog.h"
@@ -30,6 +31,8 @@ struct BindOptions {
   // The rows of system.<name> (tables, columns, parts, ...), computed when a query reads it; NotFound
   // for a name that is not a system table.
   std::function<Result<exec::ResultSet>(const std::string& name)> system_table;
+  // Values of {name:Type} placeholders, as text.
+  std::map<std::string, std::string> params;
 };
 
 // `exec_options` runs subqueries while binding; its query context (required) holds the settings, which a
