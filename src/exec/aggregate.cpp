@@ -398,19 +398,16 @@ void GroupTable::Map(const std::vector<Datum>& keys, size_t rows, std::vector<ui
     return;
   }
   if (fixed_single_) {
-    const Column& c = *keys[0].column;
-    const size_t w = c.layout().width;
-    for (size_t i = 0; i < rows; ++i) {
-      uint64_t bits = 0;
-      std::memcpy(&bits, c.data.data() + keys[0].RowIndex(i) * w, w);
-      auto [it, inserted] = fixed_map_.try_emplace(bits, static_cast<uint32_t>(num_groups_));
-      if (inserted) {
-        AddGroup(keys, i, {});
-        fixed_keys_.push_back(bits);
-      }
-      (*groups)[i] = it->second;
+    switch (keys[0].column->layout().width) {
+      case 1:
+        return MapFixed<uint8_t>(keys, rows, groups->data());
+      case 2:
+        return MapFixed<uint16_t>(keys, rows, groups->data());
+      case 4:
+        return MapFixed<uint32_t>(keys, rows, groups->data());
+      default:
+        return MapFixed<uint64_t>(keys, rows, groups->data());
     }
-    return;
   }
   std::string buf;
   const bool single_dict = keys.size() == 1 &&
@@ -453,6 +450,53 @@ void GroupTable::Map(const std::vector<Datum>& keys, size_t rows, std::vector<ui
   for (size_t i = 0; i < rows; ++i) (*groups)[i] = Lookup(keys, i, &buf);
 }
 
+template <typename T>
+void GroupTable::MapFixed(const std::vector<Datum>& keys, size_t rows, uint32_t* groups) {
+  const Datum& k = keys[0];
+  const T* data = reinterpret_cast<const T*>(k.column->data.data());
+  if (k.is_const) {
+    std::fill(groups, groups + rows, FixedGroup(data[0], keys, 0));
+    return;
+  }
+  for (size_t i = 0; i < rows; ++i) {
+    const uint64_t key = data[i];
+    if (direct_ && key < direct_index_.size() && direct_index_[key] != 0) {
+      groups[i] = direct_index_[key] - 1;
+      continue;
+    }
+    groups[i] = FixedGroup(key, keys, i);
+  }
+}
+
+uint32_t GroupTable::FixedGroup(uint64_t key, const std::vector<Datum>& keys, size_t row) {
+  if (direct_ && key >= direct_index_.size()) {
+    if (key < kDirectLimit) {
+      direct_index_.resize(
+          std::min<uint64_t>(kDirectLimit, std::max<uint64_t>(key + 1, direct_index_.size() * 2)));
+    } else {
+      // Not dense: every group moves to the hash map.
+      direct_ = false;
+      for (size_t g = 0; g < fixed_keys_.size(); ++g)
+        fixed_map_.emplace(fixed_keys_[g], static_cast<uint32_t>(g));
+      direct_index_ = {};
+    }
+  }
+  if (direct_) {
+    uint32_t& slot = direct_index_[key];
+    if (slot == 0) {
+      slot = AddGroup(keys, row, {}) + 1;
+      fixed_keys_.push_back(key);
+    }
+    return slot - 1;
+  }
+  auto [it, inserted] = fixed_map_.try_emplace(key, static_cast<uint32_t>(num_groups_));
+  if (inserted) {
+    AddGroup(keys, row, {});
+    fixed_keys_.push_back(key);
+  }
+  return it->second;
+}
+
 uint32_t GroupTable::Lookup(const std::vector<Datum>& keys, size_t row, std::string* buf) {
   Encode(keys, row, buf);
   auto it = bytes_map_.find(std::string_view(*buf));
@@ -474,12 +518,7 @@ void GroupTable::MergeInto(const GroupTable& other, std::vector<uint32_t>* remap
       }
       (*remap)[g] = 0;
     } else if (fixed_single_) {
-      auto [it, inserted] = fixed_map_.try_emplace(other.fixed_keys_[g], static_cast<uint32_t>(num_groups_));
-      if (inserted) {
-        AddGroup(keys, g, {});
-        fixed_keys_.push_back(other.fixed_keys_[g]);
-      }
-      (*remap)[g] = it->second;
+      (*remap)[g] = FixedGroup(other.fixed_keys_[g], keys, g);
     } else {
       auto it = bytes_map_.find(other.encoded_[g]);
       if (it == bytes_map_.end()) {

@@ -65,6 +65,10 @@ class GroupTable {
   void Encode(const std::vector<function::Datum>& keys, size_t row, std::string* out) const;
   // The group of row `row` by its encoded key, adding it when new.
   uint32_t Lookup(const std::vector<function::Datum>& keys, size_t row, std::string* buf);
+  // The group of fixed-width key `key` (its bits), adding it (from row `row` of `keys`) when new.
+  uint32_t FixedGroup(uint64_t key, const std::vector<function::Datum>& keys, size_t row);
+  template <typename T>
+  void MapFixed(const std::vector<function::Datum>& keys, size_t rows, uint32_t* groups);
 
   std::vector<DataTypePtr> key_types_;
   bool fixed_single_ = false;  // one fixed-width non-Nullable key
@@ -72,6 +76,11 @@ class GroupTable {
   // Stable storage for encoded keys: the bytes map and encoded_ point into it.
   std::string_view Store(std::string_view bytes);
 
+  // Fixed keys go to a direct-mapped index (key -> group + 1, 0 for none) while every key seen is below
+  // kDirectLimit, as dense ids are; the first larger key moves them all to fixed_map_.
+  static constexpr uint64_t kDirectLimit = uint64_t{1} << 22;
+  bool direct_ = true;
+  std::vector<uint32_t> direct_index_;
   absl::flat_hash_map<uint64_t, uint32_t> fixed_map_;
   absl::flat_hash_map<std::string_view, uint32_t> bytes_map_;
   std::vector<std::string_view> encoded_;  // bytes keys by group (bytes path)

@@ -65,20 +65,64 @@ Result<JoinSide> BuildJoinSide(const JoinPlan& j, const ExecOptions& options, Ex
 
 // Rows selected by a condition column (NULL is false).
 void Selection(const Datum& mask, size_t rows, std::vector<uint32_t>* sel) {
-  sel->clear();
   const Column& c = *mask.column;
+  if (mask.is_const) {
+    sel->clear();
+    bool pass = false;
+    function::DispatchFixed(c.layout().value_id, [&](auto tag) {
+      using T = decltype(tag);
+      pass = c.Data<T>()[0] != T{0} && !c.IsNull(0);
+    });
+    if (pass) {
+      sel->resize(rows);
+      std::iota(sel->begin(), sel->end(), 0u);
+    }
+    return;
+  }
+  // Branch-free: write every index, advance past the passing ones.
+  sel->resize(rows);
+  uint32_t* out = sel->data();
+  size_t n = 0;
+  const bool nulls = !c.nulls.empty();
+  function::DispatchFixed(c.layout().value_id, [&](auto tag) {
+    using T = decltype(tag);
+    const T* v = c.Data<T>();
+    if (nulls) {
+      for (uint32_t i = 0; i < rows; ++i) {
+        out[n] = i;
+        n += (v[i] != T{0}) & !c.nulls[i];
+      }
+    } else {
+      for (uint32_t i = 0; i < rows; ++i) {
+        out[n] = i;
+        n += v[i] != T{0};
+      }
+    }
+  });
+  sel->resize(n);
+}
+
+// Keeps the rows of `sel` where `mask` (over all rows of the chunk) is true.
+void NarrowSelection(const Datum& mask, std::vector<uint32_t>* sel) {
+  const Column& c = *mask.column;
+  size_t n = 0;
+  uint32_t* s = sel->data();
+  const bool nulls = !c.nulls.empty();
   function::DispatchFixed(c.layout().value_id, [&](auto tag) {
     using T = decltype(tag);
     const T* v = c.Data<T>();
     if (mask.is_const) {
-      if (v[0] != T{0} && !c.IsNull(0))
-        for (uint32_t i = 0; i < rows; ++i) sel->push_back(i);
+      if (v[0] == T{0} || c.IsNull(0)) sel->clear();
+      n = sel->size();
       return;
     }
-    const bool nulls = !c.nulls.empty();
-    for (uint32_t i = 0; i < rows; ++i)
-      if (v[i] != T{0} && !(nulls && c.nulls[i])) sel->push_back(i);
+    for (size_t k = 0; k < sel->size(); ++k) {
+      const uint32_t r = s[k];
+      s[n] = r;
+      n += (v[r] != T{0}) & !(nulls && c.nulls[r]);
+    }
   });
+  sel->resize(n);
 }
 
 Chunk Gather(const Chunk& chunk, const std::vector<uint32_t>& sel) {
@@ -86,6 +130,10 @@ Chunk Gather(const Chunk& chunk, const std::vector<uint32_t>& sel) {
   out.names = chunk.names;
   out.num_rows = sel.size();
   for (const auto& col : chunk.columns) {
+    if (!col) {  // a column this granule did not need to read
+      out.columns.push_back(nullptr);
+      continue;
+    }
     auto c = std::make_shared<Column>(col->type());
     if (col->layout().kind == ColumnLayout::Kind::kDictionary) c->SetDictionary(col->dictionary());
     c->AppendGather(*col, sel.data(), sel.size());
@@ -283,6 +331,43 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
     if (plan.where) mark(*plan.where);
     for (size_t i = 0; i < used.size(); ++i) (used[i] ? where_columns : other_columns).push_back(i);
   }
+  // The table columns each WHERE conjunct reads, and those read after the filter, for granules where
+  // some conjuncts are proven: a column only proven conjuncts read is not read at all there (its slot in
+  // the chunk stays null).
+  std::vector<std::vector<bool>> conjunct_columns;
+  std::vector<bool> downstream(plan.scan_columns.size(), false);
+  const bool prove = plan.snapshot && !plan.where_conjuncts.empty() && plan.where_conjuncts.size() <= 64;
+  if (prove) {
+    auto marker = [&](std::vector<bool>* used) {
+      return [used](const BoundExpr& root) {
+        std::function<void(const BoundExpr&)> mark = [&](const BoundExpr& e) {
+          if (e.kind == BoundExpr::Kind::kInput && e.input < used->size()) (*used)[e.input] = true;
+          for (const auto& a : e.args) mark(*a);
+        };
+        mark(root);
+      };
+    };
+    for (const auto& c : plan.where_conjuncts) {
+      std::vector<bool> used(plan.scan_columns.size(), false);
+      marker (&used)(*c);
+      conjunct_columns.push_back(std::move(used));
+    }
+    // Everything evaluated over the scan chunk after WHERE (stage-2 expressions too when there is no
+    // aggregation, as the stage-2 chunk is then the scan chunk).
+    auto mark_downstream = marker(&downstream);
+    for (const auto& k : plan.group_keys) mark_downstream(*k);
+    for (const auto& a : plan.aggregates)
+      for (const auto& e : a.args) mark_downstream(*e);
+    for (const auto& j : plan.joins)
+      for (const auto& k : j.left_keys) mark_downstream(*k);
+    if (plan.join_filter) mark_downstream(*plan.join_filter);
+    if (!plan.aggregate) {
+      for (const auto& e : plan.outputs) mark_downstream(*e);
+      for (const auto& k : plan.order_by) mark_downstream(*k.expr);
+      for (const auto& e : plan.limit_by) mark_downstream(*e);
+      if (plan.having) mark_downstream(*plan.having);
+    }
+  }
 
   QueryContext* query = options.query;
   auto check = [query] {
@@ -355,15 +440,58 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
             w.bytes_read += c->ByteSize();
             return true;
           };
-          if (!read(where_columns)) return;
-          w.rows_read += plan.snapshot->parts()[mo.index]->granule_rows(mo.granule);
-          std::vector<uint32_t> sel;
-          if (plan.where) {
-            Selection(Evaluate(*plan.where, partial, ctx), partial.num_rows, &sel);
-            if (sel.empty()) continue;
+          // Conjuncts whose pushdown range the granule's min/max prove are skipped, and so are their
+          // columns unless something else reads them.
+          const std::vector<size_t>* first = &where_columns;
+          const std::vector<size_t>* rest = &other_columns;
+          std::vector<const BoundExpr*> residual;
+          std::vector<size_t> first_proven, rest_proven;
+          bool use_residual = false;
+          if (prove) {
+            uint64_t proven = 0;
+            for (size_t k = 0; k < plan.where_conjuncts.size(); ++k) {
+              const int r = plan.conjunct_range[k];
+              if (r >= 0 && plan.snapshot->GranuleSatisfies(mo.index, mo.granule, plan.pushdown.ranges[r]))
+                proven |= uint64_t{1} << k;
+            }
+            if (proven != 0) {
+              use_residual = true;
+              std::vector<bool> needed(plan.scan_columns.size(), false);
+              for (size_t k = 0; k < plan.where_conjuncts.size(); ++k) {
+                if (proven >> k & 1) continue;
+                residual.push_back(plan.where_conjuncts[k].get());
+                for (size_t i = 0; i < needed.size(); ++i) needed[i] = needed[i] || conjunct_columns[k][i];
+              }
+              for (size_t i = 0; i < needed.size(); ++i) {
+                if (needed[i])
+                  first_proven.push_back(i);
+                else if (downstream[i])
+                  rest_proven.push_back(i);
+              }
+              first = &first_proven;
+              rest = &rest_proven;
+            }
           }
-          if (!other_columns.empty() && !read(other_columns)) return;
-          chunk = (!plan.where || sel.size() == partial.num_rows) ? std::move(partial) : Gather(partial, sel);
+          if (!read(*first)) return;
+          const size_t rows = plan.snapshot->parts()[mo.index]->granule_rows(mo.granule);
+          partial.num_rows = rows;
+          w.rows_read += rows;
+          std::vector<uint32_t> sel;
+          bool filtered = false;
+          if (use_residual) {
+            if (!residual.empty()) {
+              Selection(Evaluate(*residual[0], partial, ctx), rows, &sel);
+              for (size_t k = 1; k < residual.size() && !sel.empty(); ++k)
+                NarrowSelection(Evaluate(*residual[k], partial, ctx), &sel);
+              filtered = true;
+            }
+          } else if (plan.where) {
+            Selection(Evaluate(*plan.where, partial, ctx), rows, &sel);
+            filtered = true;
+          }
+          if (filtered && sel.empty()) continue;
+          if (!rest->empty() && !read(*rest)) return;
+          chunk = (!filtered || sel.size() == rows) ? std::move(partial) : Gather(partial, sel);
         }
         if (plan.joins.empty()) {
           if (chunk.num_rows > 0) consume(std::move(chunk));

@@ -61,6 +61,11 @@ struct SelectPlan {
   std::vector<size_t> from_columns;       // FROM subquery or values: the columns read
   storage::ScanPredicate pushdown;
   BoundExprPtr where;  // over the source columns
+  // `where` as its AND-ed conjuncts (a table source only), each with the index of the pushdown range it
+  // is exactly equivalent to, or -1. A granule whose min/max prove a range skips its conjunct, and reads
+  // the conjunct's columns only when another conjunct or the output needs them.
+  std::vector<BoundExprPtr> where_conjuncts;
+  std::vector<int> conjunct_range;
 
   std::vector<JoinPlan> joins;
   BoundExprPtr join_filter;  // WHERE conjuncts that need joined columns

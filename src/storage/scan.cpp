@@ -35,6 +35,35 @@ bool RangeMayMatch(const ColumnRange& r, const Value& mn, const Value& mx) {
   return true;
 }
 
+bool RangeAlwaysMatches(const ColumnRange& r, const Value& mn, const Value& mx) {
+  if (IsNull(mn) || IsNull(mx)) return false;
+  if (!r.in_values.empty()) {
+    if (CompareValues(mn, mx) != 0) return false;
+    for (const auto& v : r.in_values)
+      if (CompareValues(v, mn) == 0) return true;
+    return false;
+  }
+  if (r.lower) {
+    int c = CompareValues(mn, *r.lower);
+    if (c < 0 || (c == 0 && !r.lower_inclusive)) return false;
+  }
+  if (r.upper) {
+    int c = CompareValues(mx, *r.upper);
+    if (c > 0 || (c == 0 && !r.upper_inclusive)) return false;
+  }
+  return true;
+}
+
+bool TableSnapshot::GranuleSatisfies(size_t part, uint32_t g, const ColumnRange& range) const {
+  const Part& p = *parts_[part];
+  const int ci = p.ColumnIndex(range.column);
+  if (ci < 0) return false;
+  const PartColumn& pc = p.columns()[ci];
+  if (g >= pc.has_stats.size() || !pc.has_stats[g]) return false;
+  if (g < pc.null_counts.size() && pc.null_counts[g] > 0) return false;
+  return RangeAlwaysMatches(range, pc.mins[g], pc.maxs[g]);
+}
+
 ScanPlan TableSnapshot::Plan(const ScanPredicate& predicate) const {
   ScanPlan plan;
   plan.parts_total = parts_.size();

@@ -64,6 +64,9 @@ class TableSnapshot {
   ScanPlan Plan(const ScanPredicate& predicate) const;
   // Columns `names` of granule `g` of part `part`. A column the part lacks (added later) is defaults.
   Result<Chunk> ReadGranule(size_t part, uint32_t g, const std::vector<std::string>& names) const;
+  // Whether every row of granule `g` of part `part` satisfies `range` (its min/max prove it, and it has no
+  // NULLs): the conjunct need not be evaluated there.
+  bool GranuleSatisfies(size_t part, uint32_t g, const ColumnRange& range) const;
   // Columns `names` of buffered chunk `i`.
   Chunk ProjectBuffer(size_t i, const std::vector<std::string>& names) const;
 
@@ -75,5 +78,7 @@ class TableSnapshot {
 
 // Whether any value in [mn, mx] can satisfy `range`.
 bool RangeMayMatch(const ColumnRange& range, const Value& mn, const Value& mx);
+// Whether every value in [mn, mx] satisfies `range`.
+bool RangeAlwaysMatches(const ColumnRange& range, const Value& mn, const Value& mx);
 
 }  // namespace aurora::storage

@@ -178,7 +178,17 @@ class Binder {
       } else if (!pre.empty()) {
         plan.where = And(pre, q.where->pos);
       }
-      if (plan.where) ExtractPushdown(*plan.where, &plan.pushdown);
+      if (plan.where && sources_[0].snapshot) {
+        std::vector<BoundExprPtr> terms;
+        FlattenAnd(plan.where, &terms);
+        for (const auto& c : terms) {
+          const size_t before = plan.pushdown.ranges.size();
+          ExtractPushdown(*c, &plan.pushdown);
+          plan.where_conjuncts.push_back(c);
+          plan.conjunct_range.push_back(plan.pushdown.ranges.size() == before + 1 ? static_cast<int>(before)
+                                                                                  : -1);
+        }
+      }
     }
     if (!post_filters.empty()) plan.join_filter = And(post_filters, q.pos);
 
@@ -459,6 +469,7 @@ class Binder {
       if (e) e = Remap(e, final_pos);
     };
     remap(plan.where);
+    for (auto& c : plan.where_conjuncts) remap(c);
     remap(plan.join_filter);
     for (auto& k : plan.group_keys) remap(k);
     for (auto& a : plan.aggregates)
@@ -928,6 +939,16 @@ class Binder {
   }
 
   // Conjuncts `column op constant` / `column IN (constants)` become scan ranges.
+  static void FlattenAnd(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
+    if (e->kind == BoundExpr::Kind::kFunction && e->function.name == "and") {
+      for (const auto& a : e->args) FlattenAnd(a, out);
+      return;
+    }
+    out->push_back(e);
+  }
+
+  // The ranges conjuncts of `where` restrict scanned columns to; each comes from one conjunct and is
+  // exactly equivalent to it for non-NULL values.
   void ExtractPushdown(const BoundExpr& where, storage::ScanPredicate* out) {
     if (where.kind == BoundExpr::Kind::kFunction && where.function.name == "and") {
       for (const auto& a : where.args) ExtractPushdown(*a, out);

@@ -146,6 +146,13 @@ class Runner {
       return std::to_string(n) == r.header[2] ? ""
                                               : fmt::format("expected {} rows, found {}", r.header[2], n);
     }
+    if (r.kind == "flush") {  // flush TABLE: write the table's buffered rows into a part
+      if (r.header.size() != 2) return "usage: flush TABLE";
+      auto t = db_->catalog().GetTable(r.header[1]);
+      if (!t.ok()) return t.status().ToString();
+      Status st = (*t)->Flush();
+      return st.ok() ? "" : st.ToString();
+    }
     if (r.kind == "statement") {
       if (r.header.size() < 2) return "expected 'statement ok' or 'statement error'";
       auto res = db_->Execute(r.sql);
