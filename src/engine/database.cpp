@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include "formats/format_reader.h"
 #include "sql/binder/binder.h"
 #include "sql/parser/parser.h"
 #include "types/text_format.h"
@@ -88,6 +89,7 @@ Result<QueryResult> Database::Execute(std::string_view text) {
     case sql::Statement::Kind::kInsert:
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.insert->database));
       if (!st.insert->values.empty()) return InsertValues(*st.insert);
+      if (!st.insert->format.empty()) return InsertFormat(*st.insert);
       return AURORA_ERROR(kNotSupported, "INSERT ... {} needs the query engine, which is not built yet",
                           st.insert->select ? "SELECT" : "FORMAT");
     case sql::Statement::Kind::kShowTables:
@@ -129,15 +131,57 @@ Result<storage::ColumnDef> BindColumn(const sql::ColumnDefinition& d) {
   return c;
 }
 
+// The stored value of a column's DEFAULT literal; NULL (monostate) when it has none.
+Result<Value> DefaultValue(const storage::ColumnDef& def) {
+  if (def.default_expr.empty()) return Value{};
+  AURORA_ASSIGN_OR_RETURN(sql::ExprPtr e, sql::ParseExpression(def.default_expr));
+  AURORA_ASSIGN_OR_RETURN(Value v, LiteralValue(*e));
+  return ConvertValue(*def.type, v);
+}
+
 // The stored default of a column: its DEFAULT literal, or the type's default.
 Result<ColumnPtr> DefaultColumn(const storage::ColumnDef& def, size_t rows) {
   if (def.default_expr.empty()) return storage::MakeDefaultColumn(def.type, rows);
-  AURORA_ASSIGN_OR_RETURN(sql::ExprPtr e, sql::ParseExpression(def.default_expr));
-  AURORA_ASSIGN_OR_RETURN(Value v, LiteralValue(*e));
-  AURORA_ASSIGN_OR_RETURN(Value stored, ConvertValue(*def.type, v));
+  AURORA_ASSIGN_OR_RETURN(Value stored, DefaultValue(def));
   auto col = std::make_shared<Column>(def.type);
   for (size_t i = 0; i < rows; ++i) col->AppendValue(stored);
   return col;
+}
+
+// The columns an INSERT writes, as indexes into the schema: the listed ones, or all in table order.
+Result<std::vector<int>> InsertTargets(const storage::TableSchema& s, const sql::Insert& ins) {
+  std::vector<int> targets;
+  if (ins.columns.empty()) {
+    for (size_t i = 0; i < s.columns.size(); ++i) targets.push_back(static_cast<int>(i));
+    return targets;
+  }
+  for (const auto& name : ins.columns) {
+    int idx = s.IndexOf(name);
+    if (idx < 0) return AURORA_ERROR(kNotFound, "table '{}' has no column '{}'", ins.table, name);
+    if (std::find(targets.begin(), targets.end(), idx) != targets.end())
+      return AURORA_ERROR(kInvalidArgument, "column '{}' is listed twice", name);
+    targets.push_back(idx);
+  }
+  return targets;
+}
+
+// Appends `rows` rows to `table`: `cols` are the target columns' values, the other columns get their
+// defaults.
+Result<QueryResult> AppendInsert(storage::Table& table, const storage::TableSchema& s,
+                                 const std::vector<int>& targets, const std::vector<ColumnPtr>& cols,
+                                 size_t rows) {
+  Chunk chunk;
+  for (size_t c = 0; c < targets.size(); ++c) chunk.Add(s.columns[targets[c]].name, cols[c]);
+  for (size_t i = 0; i < s.columns.size(); ++i) {
+    if (std::find(targets.begin(), targets.end(), static_cast<int>(i)) != targets.end()) continue;
+    AURORA_ASSIGN_OR_RETURN(ColumnPtr d, DefaultColumn(s.columns[i], rows));
+    chunk.Add(s.columns[i].name, d);
+  }
+  chunk.num_rows = rows;
+  if (rows > 0) AURORA_RETURN_IF_ERROR(table.Append(chunk));
+  QueryResult r;
+  r.rows_written = rows;
+  return r;
 }
 
 }  // namespace
@@ -219,19 +263,7 @@ Result<QueryResult> Database::AlterTable(const sql::AlterTable& a) {
 Result<QueryResult> Database::InsertValues(const sql::Insert& ins) {
   AURORA_ASSIGN_OR_RETURN(auto table, catalog_->GetTable(ins.table));
   storage::TableSchema s = table->schema();
-  std::vector<int> targets;
-  if (ins.columns.empty()) {
-    for (size_t i = 0; i < s.columns.size(); ++i) targets.push_back(static_cast<int>(i));
-  } else {
-    for (const auto& name : ins.columns) {
-      int idx = s.IndexOf(name);
-      if (idx < 0) return AURORA_ERROR(kNotFound, "table '{}' has no column '{}'", ins.table, name);
-      if (std::find(targets.begin(), targets.end(), idx) != targets.end())
-        return AURORA_ERROR(kInvalidArgument, "column '{}' is listed twice", name);
-      targets.push_back(idx);
-    }
-  }
-  Chunk chunk;
+  AURORA_ASSIGN_OR_RETURN(std::vector<int> targets, InsertTargets(s, ins));
   std::vector<ColumnPtr> cols;
   for (int t : targets) cols.push_back(std::make_shared<Column>(s.columns[t].type));
   for (size_t r = 0; r < ins.values.size(); ++r) {
@@ -249,18 +281,26 @@ Result<QueryResult> Database::InsertValues(const sql::Insert& ins) {
       cols[c]->AppendValue(*stored);
     }
   }
-  const size_t n = ins.values.size();
-  for (size_t c = 0; c < targets.size(); ++c) chunk.Add(s.columns[targets[c]].name, cols[c]);
-  for (size_t i = 0; i < s.columns.size(); ++i) {
-    if (std::find(targets.begin(), targets.end(), static_cast<int>(i)) != targets.end()) continue;
-    AURORA_ASSIGN_OR_RETURN(ColumnPtr d, DefaultColumn(s.columns[i], n));
-    chunk.Add(s.columns[i].name, d);
+  return AppendInsert(*table, s, targets, cols, ins.values.size());
+}
+
+// INSERT ... FORMAT name <data>: strict, as in ClickHouse; the first bad row fails the statement. Fields
+// the data does not have take their DEFAULTs.
+Result<QueryResult> Database::InsertFormat(const sql::Insert& ins) {
+  AURORA_ASSIGN_OR_RETURN(auto table, catalog_->GetTable(ins.table));
+  storage::TableSchema s = table->schema();
+  AURORA_ASSIGN_OR_RETURN(std::vector<int> targets, InsertTargets(s, ins));
+  AURORA_ASSIGN_OR_RETURN(formats::Format format, formats::InputFormat(ins.format));
+  std::vector<formats::InputColumn> inputs;
+  for (int t : targets) {
+    AURORA_ASSIGN_OR_RETURN(Value d, DefaultValue(s.columns[t]));
+    inputs.push_back({s.columns[t].name, s.columns[t].type, std::move(d)});
   }
-  chunk.num_rows = n;
-  AURORA_RETURN_IF_ERROR(table->Append(chunk));
-  QueryResult r;
-  r.rows_written = n;
-  return r;
+  AURORA_ASSIGN_OR_RETURN(auto reader, formats::FormatReader::Make(format, std::move(inputs)));
+  Status read = reader->Read(ins.data);
+  if (!read.ok()) return read.WithContext(fmt::format("{} data", formats::FormatName(format)));
+  Chunk rows = reader->TakeChunk();
+  return AppendInsert(*table, s, targets, rows.columns, rows.num_rows);
 }
 
 Result<QueryResult> Database::Select(const sql::SelectQuery& q) {

@@ -1,7 +1,8 @@
 // Database: the one entry point for statements. It owns the catalog and turns SQL text into actions and
 // results: CREATE TABLE, DROP TABLE, TRUNCATE, ALTER TABLE ADD / DROP / COMMENT COLUMN, INSERT ... VALUES,
-// SHOW TABLES, DESCRIBE, and single-table SELECT (sql/binder -> exec). INSERT ... SELECT / FORMAT and
-// EXPLAIN answer NotSupported until they are built.
+// INSERT ... FORMAT (inline data in JSONEachRow, CSV, TSV and their WithNames forms, read by formats/),
+// SHOW TABLES, DESCRIBE, and single-table SELECT (sql/binder -> exec). INSERT ... SELECT and EXPLAIN
+// answer NotSupported until they are built.
 //
 // Thread-safe: statements may run concurrently.
 #pragma once
@@ -44,6 +45,7 @@ class Database {
   Result<QueryResult> CreateTable(const sql::CreateTable& c);
   Result<QueryResult> AlterTable(const sql::AlterTable& a);
   Result<QueryResult> InsertValues(const sql::Insert& ins);
+  Result<QueryResult> InsertFormat(const sql::Insert& ins);
   Result<QueryResult> Select(const sql::SelectQuery& q);
   Result<QueryResult> ShowTables(const sql::Statement& s);
   Result<QueryResult> Describe(const sql::Statement& s);
