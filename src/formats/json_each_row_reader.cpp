@@ -229,12 +229,13 @@ Status JsonEachRowReader::ReadRows(std::string_view data) {
     } else {
       ++num_rows_;
     }
-    // Move past the object, keeping the line count.
+    // Move past the object, keeping the line count (an object that spans lines has line breaks).
     for (size_t i = pos; i < end; ++i) {
-      if (data[i] == '\n') {
-        ++line_;
-        line_begin_ = i + 1;
-      }
+      const char* nl = static_cast<const char*>(std::memchr(data.data() + i, '\n', end - i));
+      if (!nl) break;
+      i = static_cast<size_t>(nl - data.data());
+      ++line_;
+      line_begin_ = i + 1;
     }
     pos = end;
     while (pos < data.size() && (data[pos] == ' ' || data[pos] == '\t' || data[pos] == '\r')) ++pos;
