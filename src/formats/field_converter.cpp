@@ -262,9 +262,10 @@ bool FieldConverter::AppendTime(std::string_view text, std::string* error) {
   int64_t seconds = 0, nanos = 0;
   if (IsDigits(text)) {
     // A number: days for Date, seconds since the epoch for DateTime and DateTime64.
-    uint64_t v;
+    uint64_t v = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    uint64_t max = kind_ == Kind::kDate ? UINT16_MAX : kind_ == Kind::kDateTime ? UINT32_MAX : INT64_MAX;
+    // DateTime64 up to 9999-12-31 23:59:59, the last time the text formats can write.
+    uint64_t max = kind_ == Kind::kDate ? UINT16_MAX : kind_ == Kind::kDateTime ? UINT32_MAX : 253402300799;
     if (ec != std::errc() || v > max) return OutOfRange(text, error);
     if (kind_ != Kind::kDateTime64) {
       column_->AppendInt(static_cast<int64_t>(v));
@@ -275,7 +276,7 @@ bool FieldConverter::AppendTime(std::string_view text, std::string* error) {
                                           IsDigits(text.substr(0, dot)) && IsDigits(text.substr(dot + 1))) {
     // Unix seconds with a fraction.
     auto [p, ec] = std::from_chars(text.data(), text.data() + dot, seconds);
-    if (ec != std::errc()) return OutOfRange(text, error);
+    if (ec != std::errc() || seconds > 253402300799) return OutOfRange(text, error);
     int64_t scale = 100000000;
     for (size_t i = dot + 1; i < text.size() && scale > 0; ++i, scale /= 10) nanos += (text[i] - '0') * scale;
   } else if (!ParseDateTimeText(text, kind_ == Kind::kDate ? "" : timezone_, &seconds, &nanos)) {
