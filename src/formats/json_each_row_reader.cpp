@@ -24,8 +24,9 @@ std::string_view TrimRight(std::string_view s) {
 }
 
 // End (one past the closing brace) of the JSON object that opens at data[begin], or npos when it does not
-// close. Strings end at a raw line break (invalid JSON), so one bad quote cannot swallow the input.
-size_t FindObjectEnd(std::string_view data, size_t begin) {
+// close (before a line break, with `one_line`). Strings end at a raw line break (invalid JSON), so one bad
+// quote cannot swallow the input.
+size_t FindObjectEnd(std::string_view data, size_t begin, bool one_line) {
   int64_t depth = 0;
   for (size_t i = begin; i < data.size(); ++i) {
     char c = data[i];
@@ -39,6 +40,8 @@ size_t FindObjectEnd(std::string_view data, size_t begin) {
       ++depth;
     } else if (c == '}' || c == ']') {
       if (--depth == 0) return i + 1;
+    } else if (c == '\n' && one_line) {
+      return std::string_view::npos;
     }
   }
   return std::string_view::npos;
@@ -169,60 +172,72 @@ Status JsonEachRowReader::ReadRows(std::string_view data) {
   size_t pos = 0;
   line_ = 1;
   line_begin_ = 0;
-  bool in_array = false, array_closed = false, multiline = true;
+  bool in_array = false, array_closed = false;
+  // Objects may span lines until one never closes: scanning again from every later line could then take
+  // quadratic time, so from there on an object must end on the line where it starts.
+  bool multiline = true;
+  bool line_has_object = false;  // an object (or '[', ',') came before `pos` on its line
   auto skip_space = [&]() {
     while (pos < data.size() && IsSpace(data[pos])) {
       if (data[pos] == '\n') {
         ++line_;
         line_begin_ = pos + 1;
+        line_has_object = false;
       }
       ++pos;
     }
   };
+  auto line_end = [&]() { return std::min(data.size(), data.find('\n', pos)); };
   skip_space();
   if (pos < data.size() && data[pos] == '[') {
     in_array = true;
+    line_has_object = true;
     ++pos;
   }
   while (true) {
     skip_space();
     if (pos >= data.size()) break;
-    const size_t line_end = std::min(data.size(), data.find('\n', pos));
     const uint64_t first_line = line_;
     if (data[pos] != '{' || array_closed) {
       if (in_array && !array_closed && data[pos] == ']') {
         array_closed = true;
+        line_has_object = true;
         ++pos;
         continue;
       }
       RowError e{
           line_, pos - line_begin_ + 1, -1,
           fmt::format("expected '{{' (one JSON object per row), found '{}'", Excerpt(data.substr(pos, 1)))};
-      if (!OnBadRow(e, first_line, TrimRight(data.substr(pos, line_end - pos)))) return Status::OK();
-      pos = line_end;
+      const size_t eol = line_end();
+      if (!OnBadRow(e, first_line, TrimRight(data.substr(pos, eol - pos)))) return Status::OK();
+      pos = eol;
       continue;
     }
-    // Fast path: the object is the line.
-    std::string_view line = TrimRight(data.substr(pos, line_end - pos));
-    if (line.back() == ',') line = TrimRight(line.substr(0, line.size() - 1));
-    size_t end = pos + line.size();
     RowError error;
-    Outcome outcome = line.back() == '}' ? ParseObject(data, pos, end, &error) : Outcome::kBadJson;
-    if (outcome == Outcome::kBadJson && multiline) {
+    Outcome outcome = Outcome::kBadJson;
+    size_t end = std::string_view::npos;
+    if (!line_has_object) {
+      // Fast path: the object is the rest of the line (maybe with a comma after it).
+      std::string_view line = TrimRight(data.substr(pos, line_end() - pos));
+      if (line.back() == ',') line = TrimRight(line.substr(0, line.size() - 1));
+      if (line.back() == '}') {
+        end = pos + line.size();
+        outcome = ParseObject(data, pos, end, &error);
+      }
+    }
+    if (outcome == Outcome::kBadJson) {
       // Not one object on one line: find where the object really ends.
-      size_t real_end = FindObjectEnd(data, pos);
+      const size_t real_end = FindObjectEnd(data, pos, !multiline);
       if (real_end == std::string_view::npos) {
-        // Scanning again from every later line could take quadratic time; after one object that never
-        // closes, objects must fit on their line.
         multiline = false;
-        if (line.back() != '}')
+        if (end == std::string_view::npos) {
           error = RowError{line_, pos - line_begin_ + 1, -1, "the JSON object does not end"};
-      } else if (real_end != end || line.back() != '}') {
+          end = pos + TrimRight(data.substr(pos, line_end() - pos)).size();
+        }
+      } else if (real_end != end) {
         end = real_end;
         outcome = ParseObject(data, pos, end, &error);
       }
-    } else if (outcome == Outcome::kBadJson && line.back() != '}') {
-      error = RowError{line_, pos - line_begin_ + 1, -1, "the JSON object does not end on its line"};
     }
     if (outcome != Outcome::kOk) {
       if (!OnBadRow(error, first_line, data.substr(pos, end - pos))) return Status::OK();
@@ -238,6 +253,7 @@ Status JsonEachRowReader::ReadRows(std::string_view data) {
       line_begin_ = i + 1;
     }
     pos = end;
+    line_has_object = true;
     while (pos < data.size() && (data[pos] == ' ' || data[pos] == '\t' || data[pos] == '\r')) ++pos;
     if (pos < data.size() && data[pos] == ',') ++pos;
   }

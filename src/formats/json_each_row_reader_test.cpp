@@ -174,6 +174,28 @@ TEST(JsonEachRowReaderTest, ManyUnclosedObjectsStayLinear) {
   EXPECT_EQ(r->bad_rows.size(), 20000u);
 }
 
+TEST(JsonEachRowReaderTest, ManyObjectsOnOneLineStayLinear) {
+  // A JSON array dumped on one line: the line is not one object, and must not be rescanned per object.
+  std::string data = "[";
+  for (int i = 0; i < 200000; ++i) data += "{\"a\":" + std::to_string(i) + "},";
+  data += "{\"a\":-1}]";
+  auto r = ReadRows("JSONEachRow", data, Schema({{"a", "Int32"}}));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->chunk.num_rows, 200001u);
+  // In collect mode, an object that never closes takes the rest of its line (the '[' swallows what
+  // follows), and reading goes on at the next line.
+  std::string bad = "{\"a\":0} {\"a\":[ ";
+  for (int i = 0; i < 20000; ++i) bad += "{\"a\":1} ";
+  bad += "\n{\"a\":2}";
+  ReadOptions o;
+  o.errors = ErrorMode::kCollect;
+  r = ReadRows("JSONEachRow", bad, Schema({{"a", "Int32"}}), o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_THAT(Rows(r->chunk), ElementsAre("0", "2"));
+  ASSERT_EQ(r->bad_rows.size(), 1u);
+  EXPECT_EQ(r->bad_rows[0].error, "line 1, column 9: the JSON object does not end");
+}
+
 TEST(JsonEachRowReaderTest, LongValuesAndObjectsNearTheEndOfTheBuffer) {
   auto s = Schema({{"s", "String"}});
   std::string big(100000, 'x');
