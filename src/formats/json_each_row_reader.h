@@ -8,7 +8,7 @@
 // Values: numbers into integer (range-checked) and float columns, strings into String and (parsed) into
 // every other type, so 64-bit integers quoted as ClickHouse writes them read back; true / false into
 // Bool and UInt8; null into Nullable columns only; objects, arrays, numbers and booleans into String as
-// their JSON text. A field that appears twice in an object is an error.
+// their JSON text, minified. A field that appears twice in an object is an error.
 #pragma once
 
 #include <memory>
