@@ -7,6 +7,7 @@
 
 #include "common/query_error.h"
 #include "common/strings.h"
+#include "formats/format_reader.h"
 #include "sql/binder/binder.h"
 #include "sql/parser/parser.h"
 #include "types/text_format.h"
@@ -196,7 +197,7 @@ Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.insert->database));
       if (!st.insert->values.empty()) return InsertValues(*st.insert, ctx);
       if (st.insert->select) return InsertSelect(*st.insert, ctx);
-      return AURORA_ERROR(kNotSupported, "INSERT ... FORMAT is not supported yet");
+      return InsertFormat(*st.insert, ctx);
     case sql::Statement::Kind::kShowTables:
       return ShowTables(st);
     case sql::Statement::Kind::kDescribe:
@@ -396,6 +397,33 @@ Result<QueryResult> Database::InsertValues(const sql::Insert& ins, exec::QueryCo
   AURORA_RETURN_IF_ERROR(AppendInsert(*table, s, targets, std::move(cols), n, ctx));
   QueryResult r;
   r.rows_written = n;
+  return r;
+}
+
+// INSERT ... FORMAT name <data>: strict, as in ClickHouse; the first bad row fails the statement. Fields
+// the data does not have take their DEFAULTs.
+Result<QueryResult> Database::InsertFormat(const sql::Insert& ins, exec::QueryContext& ctx) {
+  AURORA_ASSIGN_OR_RETURN(auto table, catalog_->GetTable(ins.table));
+  storage::TableSchema s = table->schema();
+  AURORA_ASSIGN_OR_RETURN(std::vector<int> targets, InsertTargets(s, ins));
+  AURORA_ASSIGN_OR_RETURN(formats::Format format, formats::InputFormat(ins.format));
+  std::vector<formats::InputColumn> inputs;
+  for (int t : targets) {
+    Value d;  // none: the type's default
+    if (!s.columns[t].default_expr.empty()) {
+      AURORA_ASSIGN_OR_RETURN(ColumnPtr one, DefaultColumn(s.columns[t], 1, ctx));
+      d = one->ValueAt(0);
+    }
+    inputs.push_back({s.columns[t].name, s.columns[t].type, std::move(d)});
+  }
+  AURORA_ASSIGN_OR_RETURN(auto reader, formats::FormatReader::Make(format, std::move(inputs)));
+  Status read = reader->Read(ins.data);
+  if (!read.ok()) return read.WithContext(fmt::format("{} data", formats::FormatName(format)));
+  Chunk rows = reader->TakeChunk();
+  QueryResult r;
+  if (rows.num_rows > 0)
+    AURORA_RETURN_IF_ERROR(AppendInsert(*table, s, targets, rows.columns, rows.num_rows, ctx));
+  r.rows_written = rows.num_rows;
   return r;
 }
 

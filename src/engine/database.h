@@ -1,11 +1,11 @@
 // Database: the one entry point for statements. It owns the catalog and turns SQL text into actions and
 // results: CREATE TABLE, DROP TABLE, TRUNCATE, ALTER TABLE ADD / DROP / COMMENT COLUMN, INSERT ... VALUES
 // (literals, or expressions evaluated as a one-row SELECT), INSERT ... SELECT (converted by position as
-// CAST does, missing columns from their defaults), SHOW TABLES, DESCRIBE, and SELECT (sql/binder -> exec).
+// CAST does, missing columns from their defaults), INSERT ... FORMAT (inline data in JSONEachRow, CSV, TSV
+// and their WithNames forms, read by formats/), SHOW TABLES, DESCRIBE, and SELECT (sql/binder -> exec).
 // Column DEFAULTs are constant expressions, evaluated at insert time. EXPLAIN shows a SELECT's plan with
 // the parts and granules pruning removed. system.* tables (engine/system_tables.h) describe the database;
-// every statement is recorded in system.query_log. INSERT ... FORMAT answers NotSupported until it is
-// built.
+// every statement is recorded in system.query_log.
 //
 // Every statement runs under a QueryContext (exec/query_context.h): its id, settings, limits, memory
 // tracking and cancellation.
@@ -76,6 +76,7 @@ class Database {
   Result<QueryResult> AlterTable(const sql::AlterTable& a, exec::QueryContext& ctx);
   Result<QueryResult> InsertValues(const sql::Insert& ins, exec::QueryContext& ctx);
   Result<QueryResult> InsertSelect(const sql::Insert& ins, exec::QueryContext& ctx);
+  Result<QueryResult> InsertFormat(const sql::Insert& ins, exec::QueryContext& ctx);
   // Appends rows of the INSERT's target columns (already of their types), with the other columns'
   // defaults.
   Status AppendInsert(storage::Table& table, const storage::TableSchema& s, const std::vector<int>& targets,

@@ -269,10 +269,14 @@ void Column::AppendFloat(double v) {
 
 uint32_t Column::CodeFor(std::string_view s) {
   AURORA_CHECK_MSG(own_dictionary_ != nullptr, "appending a new value to a shared dictionary");
-  auto [it, inserted] =
-      dict_index_->try_emplace(std::string(s), static_cast<uint32_t>(own_dictionary_->size()));
-  if (inserted) own_dictionary_->AppendString(s);
-  return it->second;
+  // Look up before inserting: most values are already in the dictionary, and a lookup by view does not
+  // allocate a key.
+  auto it = dict_index_->find(absl::string_view(s.data(), s.size()));
+  if (it != dict_index_->end()) return it->second;
+  const auto code = static_cast<uint32_t>(own_dictionary_->size());
+  dict_index_->emplace(std::string(s), code);
+  own_dictionary_->AppendString(s);
+  return code;
 }
 
 uint32_t Column::RemapCode(const Column& other, uint32_t code) {

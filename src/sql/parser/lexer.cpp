@@ -13,6 +13,14 @@ bool IsIdentChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
 }
 
+// A bare word equal to `upper` in any case.
+bool IsWord(const Token& t, std::string_view upper) {
+  if (t.kind != TokenKind::kIdentifier || t.text.size() != upper.size()) return false;
+  for (size_t k = 0; k < upper.size(); ++k)
+    if (std::toupper(static_cast<unsigned char>(t.text[k])) != upper[k]) return false;
+  return true;
+}
+
 }  // namespace
 
 std::string FormatSyntaxError(std::string_view query, size_t offset, int line, int column,
@@ -47,6 +55,8 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
         line_start = k + 1;
       }
   };
+  size_t statement_first = 0;       // index in `out` of the current statement's first token
+  bool statement_has_body = false;  // the statement has SELECT, WITH or VALUES: FORMAT is not its data's
   while (true) {
     // Whitespace and comments.
     while (i < q.size()) {
@@ -218,6 +228,27 @@ Result<std::vector<Token>> Tokenize(std::string_view q) {
     }
     t.length = i - t.offset;
     out.push_back(std::move(t));
+    // INSERT ... FORMAT name: what follows is data in that format, not SQL; stop here.
+    const size_t n = out.size();
+    const Token& last = out.back();
+    if (last.kind == TokenKind::kOperator && last.text == ";") {
+      statement_first = n;
+      statement_has_body = false;
+    } else if (IsWord(last, "SELECT") || IsWord(last, "WITH") || IsWord(last, "VALUES")) {
+      statement_has_body = true;
+    } else if (n >= statement_first + 3 && !statement_has_body && last.kind == TokenKind::kIdentifier &&
+               IsWord(out[n - 2], "FORMAT") && IsWord(out[statement_first], "INSERT")) {
+      const Token& before = out[n - 3];  // FORMAT as the table's name: INSERT INTO format FORMAT CSV
+      if (!IsWord(before, "INTO") && !IsWord(before, "TABLE") && before.text != ".") {
+        Token end;
+        end.kind = TokenKind::kEnd;
+        end.offset = i;
+        end.line = line;
+        end.column = static_cast<int>(i - line_start) + 1;
+        out.push_back(std::move(end));
+        return out;
+      }
+    }
   }
 }
 

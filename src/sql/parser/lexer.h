@@ -35,7 +35,8 @@ struct Token {
 };
 
 // Splits `query` into tokens ending with kEnd. Comments (-- …, # …, /* … */) and whitespace are skipped.
-// Errors (unterminated string or comment, a stray character) name the line and column.
+// Errors (unterminated string or comment, a stray character) name the line and column. In
+// `INSERT ... FORMAT name <data>` the tokens end after the format's name: the data is not SQL.
 Result<std::vector<Token>> Tokenize(std::string_view query);
 
 // "syntax error at line L, column C: <what>" followed by the query line and a caret under the column.

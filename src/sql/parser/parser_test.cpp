@@ -244,6 +244,18 @@ TEST(ParserTest, OtherStatements) {
   ASSERT_TRUE(ins_fmt.ok()) << ins_fmt.status().message();
   EXPECT_EQ(ins_fmt->insert->format, "JSONEachRow");
   EXPECT_EQ(ins_fmt->insert->data, "{\"a\": 1}\n{\"a\": 2}\n");
+  // The data is not SQL: unbalanced quotes, stray characters and comment markers stay data.
+  auto csv = ParseStatement("insert into db.format (a, format) format CSV\n1,O'Brien @ 12abc /* \"x\";\n");
+  ASSERT_TRUE(csv.ok()) << csv.status().message();
+  EXPECT_EQ(csv->insert->table, "format");
+  EXPECT_EQ(csv->insert->columns, (std::vector<std::string>{"a", "format"}));
+  EXPECT_EQ(csv->insert->format, "CSV");
+  EXPECT_EQ(csv->insert->data, "1,O'Brien @ 12abc /* \"x\";\n");
+  auto named_format = ParseStatement("INSERT INTO format FORMAT TSV\n'");
+  ASSERT_TRUE(named_format.ok()) << named_format.status().message();
+  EXPECT_EQ(named_format->insert->table, "format");
+  EXPECT_EQ(named_format->insert->data, "'");
+  EXPECT_FALSE(ParseStatement("INSERT INTO t SELECT format FROM u WHERE x = 'unclosed").ok());
   EXPECT_EQ(ParseStatement("SHOW TABLES LIKE 'ev%'")->like, "ev%");
   EXPECT_EQ(ParseStatement("DESCRIBE TABLE events")->table, "events");
   EXPECT_EQ(ParseStatement("DESC events FORMAT TSV")->format, "TSV");
