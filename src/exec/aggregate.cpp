@@ -33,7 +33,13 @@ class CountState final : public AggregateState {
   CountState(bool has_value, bool has_if) : has_value_(has_value), has_if_(has_if) {}
   void Resize(size_t g) override { counts_.resize(g, 0); }
   void Update(const uint32_t* groups, size_t rows, const std::vector<Datum>& args) override {
-    ForEachCountedRow(args, has_if_, has_value_, rows, &mask_, [&](size_t i) { ++counts_[groups[i]]; });
+    uint64_t* counts = counts_.data();
+    if (RowMask(args, has_value_ ? 1 : 0, has_if_, rows, &mask_)) {
+      const uint8_t* m = mask_.data();
+      for (size_t i = 0; i < rows; ++i) counts[groups[i]] += m[i];
+    } else {
+      for (size_t i = 0; i < rows; ++i) ++counts[groups[i]];
+    }
   }
   void Merge(const AggregateState& other, const std::vector<uint32_t>& remap) override {
     const auto& o = static_cast<const CountState&>(other);
@@ -435,16 +441,7 @@ void GroupTable::Map(const std::vector<Datum>& keys, size_t rows, std::vector<ui
   if (raw_string_) {
     // The row's bytes are the key: no encoding buffer.
     const Column& c = *keys[0].column;
-    for (size_t i = 0; i < rows; ++i) {
-      std::string_view k = c.StringAt(keys[0].RowIndex(i));
-      auto it = bytes_map_.find(k);
-      if (it == bytes_map_.end()) {
-        std::string_view stored = Store(k);
-        it = bytes_map_.emplace(stored, static_cast<uint32_t>(num_groups_)).first;
-        AddGroup(keys, i, stored);
-      }
-      (*groups)[i] = it->second;
-    }
+    for (size_t i = 0; i < rows; ++i) (*groups)[i] = StringGroup(c.StringAt(keys[0].RowIndex(i)), keys, i);
     return;
   }
   for (size_t i = 0; i < rows; ++i) (*groups)[i] = Lookup(keys, i, &buf);
@@ -497,7 +494,27 @@ uint32_t GroupTable::FixedGroup(uint64_t key, const std::vector<Datum>& keys, si
   return it->second;
 }
 
+uint32_t GroupTable::StringGroup(std::string_view k, const std::vector<Datum>& keys, size_t row) {
+  if (k.size() <= 15) {
+    ShortKey sk;
+    char bytes[16] = {};
+    std::memcpy(bytes, k.data(), k.size());
+    bytes[15] = static_cast<char>(k.size());
+    std::memcpy(&sk.lo, bytes, 8);
+    std::memcpy(&sk.hi, bytes + 8, 8);
+    auto [it, inserted] = short_map_.try_emplace(sk, static_cast<uint32_t>(num_groups_));
+    if (inserted) AddGroup(keys, row, Store(k));
+    return it->second;
+  }
+  auto it = bytes_map_.find(k);
+  if (it != bytes_map_.end()) return it->second;
+  std::string_view stored = Store(k);
+  bytes_map_.emplace(stored, static_cast<uint32_t>(num_groups_));
+  return AddGroup(keys, row, stored);
+}
+
 uint32_t GroupTable::Lookup(const std::vector<Datum>& keys, size_t row, std::string* buf) {
+  if (raw_string_) return StringGroup(keys[0].column->StringAt(keys[0].RowIndex(row)), keys, row);
   Encode(keys, row, buf);
   auto it = bytes_map_.find(std::string_view(*buf));
   if (it != bytes_map_.end()) return it->second;
@@ -519,6 +536,8 @@ void GroupTable::MergeInto(const GroupTable& other, std::vector<uint32_t>* remap
       (*remap)[g] = 0;
     } else if (fixed_single_) {
       (*remap)[g] = FixedGroup(other.fixed_keys_[g], keys, g);
+    } else if (raw_string_) {
+      (*remap)[g] = StringGroup(other.encoded_[g], keys, g);
     } else {
       auto it = bytes_map_.find(other.encoded_[g]);
       if (it == bytes_map_.end()) {

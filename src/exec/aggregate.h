@@ -69,6 +69,8 @@ class GroupTable {
   uint32_t FixedGroup(uint64_t key, const std::vector<function::Datum>& keys, size_t row);
   template <typename T>
   void MapFixed(const std::vector<function::Datum>& keys, size_t rows, uint32_t* groups);
+  // The group of string key `k` (the raw-string path), adding it (from row `row` of `keys`) when new.
+  uint32_t StringGroup(std::string_view k, const std::vector<function::Datum>& keys, size_t row);
 
   std::vector<DataTypePtr> key_types_;
   bool fixed_single_ = false;  // one fixed-width non-Nullable key
@@ -86,7 +88,18 @@ class GroupTable {
   std::vector<std::string_view> encoded_;  // bytes keys by group (bytes path)
   std::vector<std::unique_ptr<char[]>> arena_;
   size_t arena_used_ = 0, arena_size_ = 0;
-  bool raw_string_ = false;             // one non-Nullable String key: its bytes are the key
+  bool raw_string_ = false;  // one non-Nullable String key: its bytes are the key
+  // Raw-string keys of up to 15 bytes live inline in a 16-byte key (bytes, then the length in the last
+  // byte), so a lookup touches no arena; longer ones go to bytes_map_.
+  struct ShortKey {
+    uint64_t lo = 0, hi = 0;
+    bool operator==(const ShortKey& o) const { return lo == o.lo && hi == o.hi; }
+    template <typename H>
+    friend H AbslHashValue(H h, const ShortKey& k) {
+      return H::combine(std::move(h), k.lo, k.hi);
+    }
+  };
+  absl::flat_hash_map<ShortKey, uint32_t> short_map_;
   std::vector<uint64_t> fixed_keys_;    // fixed keys by group (fixed path)
   std::vector<ColumnPtr> key_columns_;  // key values by group
   // Single dictionary key: code -> group for the last dictionary seen.

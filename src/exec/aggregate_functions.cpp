@@ -39,9 +39,13 @@ bool RowMask(const std::vector<Datum>& args, size_t value_args, bool has_if, siz
     function::DispatchFixed(c.layout().value_id, [&](auto tag) {
       using T = decltype(tag);
       const T* v = c.Data<T>();
-      for (size_t i = 0; i < rows; ++i) {
-        size_t r = cond.RowIndex(i);
-        if (v[r] == T{0} || c.IsNull(r)) m[i] = 0;
+      if (cond.is_const) {
+        if (v[0] == T{0} || c.IsNull(0)) std::fill(m, m + rows, 0);
+      } else if (c.nulls.empty()) {
+        for (size_t i = 0; i < rows; ++i) m[i] &= static_cast<uint8_t>(v[i] != T{0});
+      } else {
+        const uint8_t* n = c.nulls.data();
+        for (size_t i = 0; i < rows; ++i) m[i] &= static_cast<uint8_t>((v[i] != T{0}) & !n[i]);
       }
     });
   }

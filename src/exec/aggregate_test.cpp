@@ -184,4 +184,55 @@ TEST(AggregateTest, GroupArrayAndTopK) {
 }
 
 }  // namespace
+// Keys of every kind the group table special-cases: short and long strings (inline and arena keys),
+// LowCardinality strings, dense and sparse integers (direct index and hash map). Two tables over halves of
+// the rows, merged, must agree with one table over all rows.
+TEST(GroupTableTest, MergeAgreesWithOneTable) {
+  auto check = [](const DataTypePtr& type, const std::vector<Value>& values) {
+    auto column = std::make_shared<Column>(type);
+    for (const auto& v : values) column->AppendValue(v);
+    const size_t n = values.size();
+    GroupTable all({type});
+    std::vector<uint32_t> ids;
+    all.Map({{column, false}}, n, &ids);
+    std::vector<uint32_t> expected = ids;
+
+    auto half = [&](size_t begin, size_t end) {
+      auto c = std::make_shared<Column>(type);
+      c->AppendRange(*column, begin, end - begin);
+      return c;
+    };
+    GroupTable a({type}), b({type});
+    std::vector<uint32_t> ida, idb, remap;
+    a.Map({{half(0, n / 2), false}}, n / 2, &ida);
+    b.Map({{half(n / 2, n), false}}, n - n / 2, &idb);
+    a.MergeInto(b, &remap);
+    ASSERT_EQ(a.size(), all.size()) << type->Name();
+    // Rows with equal keys in `all` have equal groups after the merge, and vice versa.
+    std::vector<uint32_t> merged(n);
+    for (size_t i = 0; i < n / 2; ++i) merged[i] = ida[i];
+    for (size_t i = n / 2; i < n; ++i) merged[i] = remap[idb[i - n / 2]];
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = i + 1; j < n; j += 7)
+        ASSERT_EQ(expected[i] == expected[j], merged[i] == merged[j])
+            << type->Name() << " rows " << i << ", " << j;
+    // Key columns hold each group's key.
+    const Column& keys = *a.KeyColumns()[0];
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(CompareValues(keys.ValueAt(merged[i]), values[i]), 0);
+  };
+  const size_t n = 3000;
+  std::vector<Value> strings(n), ints(n), sparse(n);
+  for (size_t i = 0; i < n; ++i) {
+    std::string s(i % 41, static_cast<char>('a' + i % 5));
+    s += std::to_string(i % 300);
+    strings[i] = std::move(s);
+    ints[i] = static_cast<int64_t>(i % 500);
+    sparse[i] = static_cast<int64_t>((i % 500) * 1000003);
+  }
+  check(DataType::Make(TypeId::kString), strings);
+  check(DataType::LowCardinality(DataType::Make(TypeId::kString)), strings);
+  check(DataType::Make(TypeId::kUInt32), ints);
+  check(DataType::Make(TypeId::kInt64), sparse);
+}
+
 }  // namespace aurora::exec
