@@ -206,14 +206,30 @@ class UniqExactState final : public AggregateState {
     const Datum& v = args[0];
     const Column& c = *v.column;
     const ColumnLayout::Kind kind = c.layout().kind;
+    if (kind == ColumnLayout::Kind::kFixed) {
+      const bool masked = RowMask(args, 1, has_if_, rows, &mask_);
+      auto insert = [&](auto tag) {
+        using T = decltype(tag);
+        const T* d = reinterpret_cast<const T*>(c.data.data());
+        const uint8_t* m = mask_.data();
+        for (size_t i = 0; i < rows; ++i)
+          if (!masked || m[i]) sets_[groups[i]].fixed.insert(static_cast<uint64_t>(d[v.is_const ? 0 : i]));
+      };
+      switch (c.layout().width) {
+        case 1:
+          return insert(uint8_t{});
+        case 2:
+          return insert(uint16_t{});
+        case 4:
+          return insert(uint32_t{});
+        default:
+          return insert(uint64_t{});
+      }
+    }
     std::string key;
     ForEachCountedRow(args, has_if_, true, rows, &mask_, [&](size_t i) {
       size_t r = v.RowIndex(i);
-      if (kind == ColumnLayout::Kind::kFixed) {
-        uint64_t bits = 0;
-        std::memcpy(&bits, c.data.data() + r * c.layout().width, c.layout().width);
-        sets_[groups[i]].fixed.insert(bits);
-      } else if (kind == ColumnLayout::Kind::kArray) {
+      if (kind == ColumnLayout::Kind::kArray) {
         key.clear();
         EncodeKey(c, r, &key);
         sets_[groups[i]].strings.insert(key);

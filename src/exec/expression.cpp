@@ -116,6 +116,38 @@ ColumnPtr CastColumn(const Column& in, const DataTypePtr& to) {
     if (!to->IsNullable()) out->nulls.clear();
     return out;
   }
+  // Times to times, vectorized: rescale instants through whole seconds (floor), then the target's ticks.
+  if (from_base.IsTime() && to_base.IsTime() && in.layout().kind == ColumnLayout::Kind::kFixed) {
+    const int64_t secs_from = from_base.id() == TypeId::kDate ? 86400 : 1;
+    const int64_t tf = in.type()->TicksPerSecond(), tt = to->TicksPerSecond();
+    const bool to_date = to_base.id() == TypeId::kDate;
+    out->data.resize(n * out->layout().width);
+    function::DispatchFixed(in.layout().value_id, [&](auto from_tag) {
+      using F = decltype(from_tag);
+      const F* x = in.Data<F>();
+      function::DispatchFixed(out->layout().value_id, [&](auto to_tag) {
+        using T = decltype(to_tag);
+        T* o = out->MutableData<T>();
+        for (size_t i = 0; i < n; ++i) {
+          const int64_t v = static_cast<int64_t>(x[i]) * secs_from;
+          int64_t secs = v / tf, rem = v - secs * tf;
+          if (rem < 0) {
+            --secs;
+            rem += tf;
+          }
+          int64_t ticks;
+          if (to_date)
+            ticks = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+          else
+            ticks = secs * tt + rem * tt / tf;
+          o[i] = static_cast<T>(ticks);
+        }
+      });
+    });
+    out->SetSizeUnsafe(n);
+    if (to->IsNullable() && !in.nulls.empty()) out->nulls = in.nulls;
+    return out;
+  }
   out->Reserve(n);
   const bool to_nullable = to->IsNullable();
   for (size_t i = 0; i < n; ++i) {
