@@ -180,17 +180,17 @@ storage::TableSchema EventsSchema(std::string name) {
   s.name = std::move(name);
   s.columns = {
       {"timestamp", DataType::DateTime64(3, "UTC"), codec("DoubleDelta, ZSTD(1)"), "", "event time (UTC)"},
-      {"product_id", DataType::Make(TypeId::kUInt32), codec("ZSTD(1)"), "", ""},
-      {"price", DataType::Make(TypeId::kFloat64), codec("ZSTD(1)"), "", ""},
-      {"quantity", DataType::Make(TypeId::kUInt8), codec("ZSTD(1)"), "", ""},
-      {"user_id", DataType::Make(TypeId::kUInt32), codec("ZSTD(1)"), "", ""},
-      {"action_type", lc, codec("ZSTD(1)"), "", "view, add_to_cart or purchase"},
+      {"product_id", DataType::Make(TypeId::kUInt32), codec("LZ4"), "", ""},
+      {"price", DataType::Make(TypeId::kFloat64), codec("LZ4"), "", ""},
+      {"quantity", DataType::Make(TypeId::kUInt8), codec("LZ4"), "", ""},
+      {"user_id", DataType::Make(TypeId::kUInt32), codec("LZ4"), "", ""},
+      {"action_type", lc, codec("LZ4"), "", "view, add_to_cart or purchase"},
       {"session_id", DataType::Make(TypeId::kString), codec("ZSTD(1)"), "", ""},
-      {"region", lc, codec("ZSTD(1)"), "", ""},
-      {"user_type", lc, codec("ZSTD(1)"), "", "new or returning"},
-      {"category", lc, codec("ZSTD(1)"), "", ""},
-      {"brand", lc, codec("ZSTD(1)"), "", ""},
-      {"device_type", lc, codec("ZSTD(1)"), "", ""},
+      {"region", lc, codec("LZ4"), "", ""},
+      {"user_type", lc, codec("LZ4"), "", "new or returning"},
+      {"category", lc, codec("LZ4"), "", ""},
+      {"brand", lc, codec("LZ4"), "", ""},
+      {"device_type", lc, codec("LZ4"), "", ""},
   };
   s.order_by = {"timestamp"};
   s.partition_by = storage::PartitionSpec::Parse("toYYYYMM(timestamp)").value();
