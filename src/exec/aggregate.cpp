@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <absl/container/flat_hash_set.h>
+#include <roaring/roaring.hh>
 
 #include "common/query_error.h"
 #include "exec/aggregate_functions.h"
@@ -208,22 +209,40 @@ class UniqExactState final : public AggregateState {
     const ColumnLayout::Kind kind = c.layout().kind;
     if (kind == ColumnLayout::Kind::kFixed) {
       const bool masked = RowMask(args, 1, has_if_, rows, &mask_);
-      auto insert = [&](auto tag) {
+      const uint8_t* m = mask_.data();
+      // Values of up to 32 bits go into a Roaring bitmap per group: rows of a group come in runs (data
+      // sorted by time, grouped by day), so each run is added at once.
+      auto insert32 = [&](auto tag) {
         using T = decltype(tag);
         const T* d = reinterpret_cast<const T*>(c.data.data());
-        const uint8_t* m = mask_.data();
-        for (size_t i = 0; i < rows; ++i)
-          if (!masked || m[i]) sets_[groups[i]].fixed.insert(static_cast<uint64_t>(d[v.is_const ? 0 : i]));
+        uint32_t run = UINT32_MAX;
+        auto flush = [&] {
+          if (!run_.empty()) sets_[run].bits.addMany(run_.size(), run_.data());
+          run_.clear();
+        };
+        for (size_t i = 0; i < rows; ++i) {
+          if (masked && !m[i]) continue;
+          if (groups[i] != run) {
+            flush();
+            run = groups[i];
+          }
+          run_.push_back(static_cast<uint32_t>(d[v.is_const ? 0 : i]));
+        }
+        flush();
       };
       switch (c.layout().width) {
         case 1:
-          return insert(uint8_t{});
+          return insert32(uint8_t{});
         case 2:
-          return insert(uint16_t{});
+          return insert32(uint16_t{});
         case 4:
-          return insert(uint32_t{});
-        default:
-          return insert(uint64_t{});
+          return insert32(uint32_t{});
+        default: {
+          const uint64_t* d = reinterpret_cast<const uint64_t*>(c.data.data());
+          for (size_t i = 0; i < rows; ++i)
+            if (!masked || m[i]) sets_[groups[i]].fixed.insert(d[v.is_const ? 0 : i]);
+          return;
+        }
       }
     }
     std::string key;
@@ -243,22 +262,26 @@ class UniqExactState final : public AggregateState {
     for (size_t g = 0; g < o.sets_.size(); ++g) {
       auto& dst = sets_[remap[g]];
       dst.fixed.insert(o.sets_[g].fixed.begin(), o.sets_[g].fixed.end());
+      dst.bits |= o.sets_[g].bits;
       dst.strings.insert(o.sets_[g].strings.begin(), o.sets_[g].strings.end());
     }
   }
   ColumnPtr Finalize(size_t groups) const override {
     auto c = std::make_shared<Column>(DataType::Make(TypeId::kUInt64));
-    for (size_t g = 0; g < groups; ++g) c->AppendUInt(sets_[g].fixed.size() + sets_[g].strings.size());
+    for (size_t g = 0; g < groups; ++g)
+      c->AppendUInt(sets_[g].fixed.size() + sets_[g].strings.size() + sets_[g].bits.cardinality());
     return c;
   }
 
  private:
   struct Sets {
-    absl::flat_hash_set<uint64_t> fixed;
-    absl::flat_hash_set<std::string> strings;
+    Roaring bits;                              // fixed-width values of up to 32 bits
+    absl::flat_hash_set<uint64_t> fixed;       // 64-bit values
+    absl::flat_hash_set<std::string> strings;  // strings and encoded arrays
   };
   bool has_if_;
   std::vector<Sets> sets_;
+  std::vector<uint32_t> run_;
   std::vector<uint8_t> mask_;
 };
 
