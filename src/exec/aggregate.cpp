@@ -210,12 +210,14 @@ class UniqExactState final : public AggregateState {
     if (kind == ColumnLayout::Kind::kFixed) {
       const bool masked = RowMask(args, 1, has_if_, rows, &mask_);
       const uint8_t* m = mask_.data();
-      // Values of up to 32 bits go into a Roaring bitmap per group: rows of a group come in runs (data
-      // sorted by time, grouped by day), so each run is added at once.
+      // Values of up to 32 bits: below kDenseBits into the group's plain bitset (while the state has
+      // bitsets for at most kMaxDenseGroups groups), others into its Roaring bitmap. Rows of a group come
+      // in runs (data sorted by time, grouped by day), so each run's Roaring values are added at once.
       auto insert32 = [&](auto tag) {
         using T = decltype(tag);
         const T* d = reinterpret_cast<const T*>(c.data.data());
         uint32_t run = UINT32_MAX;
+        uint64_t* dense = nullptr;
         auto flush = [&] {
           if (!run_.empty()) sets_[run].bits.addMany(run_.size(), run_.data());
           run_.clear();
@@ -225,8 +227,13 @@ class UniqExactState final : public AggregateState {
           if (groups[i] != run) {
             flush();
             run = groups[i];
+            dense = DenseOf(run);
           }
-          run_.push_back(static_cast<uint32_t>(d[v.is_const ? 0 : i]));
+          const uint32_t x = static_cast<uint32_t>(d[v.is_const ? 0 : i]);
+          if (dense && x < kDenseBits)
+            dense[x >> 6] |= uint64_t{1} << (x & 63);
+          else
+            run_.push_back(x);
         }
         flush();
       };
@@ -261,26 +268,71 @@ class UniqExactState final : public AggregateState {
     const auto& o = static_cast<const UniqExactState&>(other);
     for (size_t g = 0; g < o.sets_.size(); ++g) {
       auto& dst = sets_[remap[g]];
-      dst.fixed.insert(o.sets_[g].fixed.begin(), o.sets_[g].fixed.end());
-      dst.bits |= o.sets_[g].bits;
+      const Sets& src = o.sets_[g];
+      dst.fixed.insert(src.fixed.begin(), src.fixed.end());
+      uint64_t* dense = (src.dense.empty() && src.bits.isEmpty()) ? nullptr : DenseOf(remap[g]);
+      if (dense) {
+        // src's small values (its bitset, and its Roaring bitmap when it had no bitset) go to the bitset.
+        for (size_t w = 0; w < src.dense.size(); ++w) dense[w] |= src.dense[w];
+        if (src.dense.empty()) {
+          for (uint32_t x : src.bits) {
+            if (x < kDenseBits)
+              dense[x >> 6] |= uint64_t{1} << (x & 63);
+            else
+              dst.bits.add(x);
+          }
+        } else {
+          dst.bits |= src.bits;
+        }
+      } else {
+        for (size_t w = 0; w < src.dense.size(); ++w)
+          for (uint64_t bits = src.dense[w]; bits != 0; bits &= bits - 1)
+            dst.bits.add(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))));
+        dst.bits |= src.bits;
+      }
       dst.strings.insert(o.sets_[g].strings.begin(), o.sets_[g].strings.end());
     }
   }
   ColumnPtr Finalize(size_t groups) const override {
     auto c = std::make_shared<Column>(DataType::Make(TypeId::kUInt64));
-    for (size_t g = 0; g < groups; ++g)
-      c->AppendUInt(sets_[g].fixed.size() + sets_[g].strings.size() + sets_[g].bits.cardinality());
+    for (size_t g = 0; g < groups; ++g) {
+      uint64_t n = sets_[g].fixed.size() + sets_[g].strings.size() + sets_[g].bits.cardinality();
+      for (uint64_t w : sets_[g].dense) n += static_cast<uint64_t>(__builtin_popcountll(w));
+      c->AppendUInt(n);
+    }
     return c;
   }
 
  private:
+  static constexpr uint32_t kDenseBits = 1 << 18;  // 32 KiB per group
+  static constexpr size_t kMaxDenseGroups = 256;   // 8 MiB of bitsets at most
+
+  // The plain bitset of group `g` (allocated on first use), or null when the state has no room left.
+  uint64_t* DenseOf(uint32_t g) {
+    Sets& s = sets_[g];
+    if (s.dense.empty()) {
+      if (s.no_dense || dense_groups_ >= kMaxDenseGroups) {
+        s.no_dense = true;
+        return nullptr;
+      }
+      s.dense.assign(kDenseBits / 64, 0);
+      ++dense_groups_;
+    }
+    return s.dense.data();
+  }
+
+  // A group's values are disjoint between its bitset (values below kDenseBits when it has one) and its
+  // Roaring bitmap (the others, or all when it has no bitset).
   struct Sets {
-    Roaring bits;                              // fixed-width values of up to 32 bits
+    std::vector<uint64_t> dense;               // values of up to 32 bits below kDenseBits
+    bool no_dense = false;                     // no bitset for this group (the state ran out of room)
+    Roaring bits;                              // other values of up to 32 bits
     absl::flat_hash_set<uint64_t> fixed;       // 64-bit values
     absl::flat_hash_set<std::string> strings;  // strings and encoded arrays
   };
   bool has_if_;
   std::vector<Sets> sets_;
+  size_t dense_groups_ = 0;
   std::vector<uint32_t> run_;
   std::vector<uint8_t> mask_;
 };
