@@ -530,9 +530,34 @@ void GroupTable::Map(const std::vector<Datum>& keys, size_t rows, std::vector<ui
     return;
   }
   if (raw_string_) {
-    // The row's bytes are the key: no encoding buffer.
+    // The row's bytes are the key: no encoding buffer. Short keys go in batches: hash and prefetch every
+    // slot of the batch, then probe.
     const Column& c = *keys[0].column;
-    for (size_t i = 0; i < rows; ++i) (*groups)[i] = StringGroup(c.StringAt(keys[0].RowIndex(i)), keys, i);
+    constexpr size_t kBatch = 16;
+    ShortKeyMap::Key packed[kBatch];
+    uint64_t hashes[kBatch];
+    for (size_t base = 0; base < rows; base += kBatch) {
+      const size_t n = std::min(kBatch, rows - base);
+      for (size_t j = 0; j < n; ++j) {
+        std::string_view k = c.StringAt(keys[0].RowIndex(base + j));
+        if (k.size() > 15) continue;
+        packed[j] = ShortKeyMap::Pack(k);
+        hashes[j] = ShortKeyMap::Hash(packed[j]);
+        short_map_.Prefetch(hashes[j]);
+      }
+      for (size_t j = 0; j < n; ++j) {
+        const size_t i = base + j;
+        std::string_view k = c.StringAt(keys[0].RowIndex(i));
+        if (k.size() > 15) {
+          (*groups)[i] = StringGroup(k, keys, i);
+          continue;
+        }
+        bool inserted = false;
+        (*groups)[i] =
+            short_map_.FindOrInsert(packed[j], hashes[j], static_cast<uint32_t>(num_groups_), &inserted);
+        if (inserted) AddGroup(keys, i, Store(k));
+      }
+    }
     return;
   }
   for (size_t i = 0; i < rows; ++i) (*groups)[i] = Lookup(keys, i, &buf);
@@ -585,17 +610,53 @@ uint32_t GroupTable::FixedGroup(uint64_t key, const std::vector<Datum>& keys, si
   return it->second;
 }
 
+ShortKeyMap::Key ShortKeyMap::Pack(std::string_view s) {
+  char bytes[16] = {};
+  std::memcpy(bytes, s.data(), s.size());
+  bytes[15] = static_cast<char>(s.size());
+  Key k;
+  std::memcpy(&k.lo, bytes, 8);
+  std::memcpy(&k.hi, bytes + 8, 8);
+  return k;
+}
+
+uint32_t ShortKeyMap::FindOrInsert(const Key& k, uint64_t hash, uint32_t new_group, bool* inserted) {
+  if ((size_ + 1) * 2 > slots_.size()) Grow();
+  for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+    Slot& s = slots_[i];
+    if (s.group == kEmpty) {
+      s = {k.lo, k.hi, new_group};
+      ++size_;
+      *inserted = true;
+      return new_group;
+    }
+    if (s.lo == k.lo && s.hi == k.hi) {
+      *inserted = false;
+      return s.group;
+    }
+  }
+}
+
+void ShortKeyMap::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(64, old.size() * 2), Slot{0, 0, kEmpty});
+  mask_ = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.group == kEmpty) continue;
+    size_t i = Hash({s.lo, s.hi}) & mask_;
+    while (slots_[i].group != kEmpty) i = (i + 1) & mask_;
+    slots_[i] = s;
+  }
+}
+
 uint32_t GroupTable::StringGroup(std::string_view k, const std::vector<Datum>& keys, size_t row) {
   if (k.size() <= 15) {
-    ShortKey sk;
-    char bytes[16] = {};
-    std::memcpy(bytes, k.data(), k.size());
-    bytes[15] = static_cast<char>(k.size());
-    std::memcpy(&sk.lo, bytes, 8);
-    std::memcpy(&sk.hi, bytes + 8, 8);
-    auto [it, inserted] = short_map_.try_emplace(sk, static_cast<uint32_t>(num_groups_));
+    const ShortKeyMap::Key sk = ShortKeyMap::Pack(k);
+    bool inserted = false;
+    const uint32_t g =
+        short_map_.FindOrInsert(sk, ShortKeyMap::Hash(sk), static_cast<uint32_t>(num_groups_), &inserted);
     if (inserted) AddGroup(keys, row, Store(k));
-    return it->second;
+    return g;
   }
   auto it = bytes_map_.find(k);
   if (it != bytes_map_.end()) return it->second;

@@ -48,6 +48,37 @@ Result<AggregateCall> BindAggregate(const std::string& name, std::vector<BoundEx
                                     const std::vector<Value>& params);
 bool IsAggregateName(std::string_view name);
 
+// An open-addressing map from strings of up to 15 bytes, packed into 16 bytes, to group ids. Lookups can
+// be prefetched: with hundreds of thousands of keys the table outgrows the caches, and GroupTable hashes
+// a batch of rows and prefetches their slots before probing.
+class ShortKeyMap {
+ public:
+  struct Key {
+    uint64_t lo = 0, hi = 0;
+  };
+  static Key Pack(std::string_view s);
+  static uint64_t Hash(const Key& k) {
+    uint64_t h = (k.lo ^ 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL;
+    h ^= (k.hi + (h >> 29)) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 32);
+  }
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & mask_]);
+  }
+  // The group of `k` (hash `hash`), or `new_group` inserted for it (then *inserted is true).
+  uint32_t FindOrInsert(const Key& k, uint64_t hash, uint32_t new_group, bool* inserted);
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  struct Slot {
+    uint64_t lo, hi;
+    uint32_t group;
+  };
+  void Grow();
+  std::vector<Slot> slots_;
+  size_t mask_ = 0, size_ = 0;
+};
+
 class GroupTable {
  public:
   explicit GroupTable(std::vector<DataTypePtr> key_types);
@@ -91,15 +122,7 @@ class GroupTable {
   bool raw_string_ = false;  // one non-Nullable String key: its bytes are the key
   // Raw-string keys of up to 15 bytes live inline in a 16-byte key (bytes, then the length in the last
   // byte), so a lookup touches no arena; longer ones go to bytes_map_.
-  struct ShortKey {
-    uint64_t lo = 0, hi = 0;
-    bool operator==(const ShortKey& o) const { return lo == o.lo && hi == o.hi; }
-    template <typename H>
-    friend H AbslHashValue(H h, const ShortKey& k) {
-      return H::combine(std::move(h), k.lo, k.hi);
-    }
-  };
-  absl::flat_hash_map<ShortKey, uint32_t> short_map_;
+  ShortKeyMap short_map_;
   std::vector<uint64_t> fixed_keys_;    // fixed keys by group (fixed path)
   std::vector<ColumnPtr> key_columns_;  // key values by group
   // Single dictionary key: code -> group for the last dictionary seen.
