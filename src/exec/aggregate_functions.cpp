@@ -710,8 +710,9 @@ Status BindExtendedAggregate(const std::string& base, const std::string& name, b
       {"covarPop", MomentsState::Kind::kCovarPop},   {"covarSamp", MomentsState::Kind::kCovarSamp},
       {"corr", MomentsState::Kind::kCorr},
   };
-  for (const auto& [n, kind] : kMoments) {
-    if (base != n) continue;
+  for (const auto& moment : kMoments) {
+    if (base != moment.first) continue;
+    const MomentsState::Kind kind = moment.second;  // a variable of its own: lambdas capture it below
     AURORA_RETURN_IF_ERROR(max_params(0));
     AURORA_RETURN_IF_ERROR(arity(MomentsState::IsPair(kind) ? 2 : 1));
     for (const auto& t : types)
