@@ -453,6 +453,90 @@ GroupTable::GroupTable(std::vector<DataTypePtr> key_types) : key_types_(std::mov
     auto c = std::make_shared<Column>(t);
     key_columns_.push_back(c);
   }
+  if (key_types_.size() >= 2) {
+    int total = 0;
+    packed_ = true;
+    for (const auto& t : key_types_) {
+      const ColumnLayout l = t->Layout();
+      int w = 0;
+      if (!t->IsNullable() && l.kind == ColumnLayout::Kind::kFixed) w = static_cast<int>(l.width);
+      if (!t->IsNullable() && t->IsLowCardinality()) w = 4;
+      packed_ = packed_ && w > 0;
+      packed_width_.push_back(w);
+      total += w;
+    }
+    packed_ = packed_ && total <= 15;
+    interned_.resize(key_types_.size());
+    packed_dict_.resize(key_types_.size());
+    packed_code_ids_.resize(key_types_.size());
+  }
+}
+
+uint32_t GroupTable::Intern(size_t key, std::string_view s) {
+  auto [it, inserted] = interned_[key].try_emplace(std::string(s), static_cast<uint32_t>(interned_[key].size()));
+  return it->second;
+}
+
+void GroupTable::PackKey(size_t k, const Column& c, size_t row, const uint32_t* ids, char* out) {
+  if (c.layout().kind == ColumnLayout::Kind::kFixed) {
+    std::memcpy(out, c.data.data() + row * c.layout().width, c.layout().width);
+  } else {
+    const uint32_t id = ids ? ids[c.Codes()[row]] : Intern(k, c.StringAt(row));
+    std::memcpy(out, &id, 4);
+  }
+}
+
+ShortKeyMap::Key GroupTable::PackRow(const std::vector<const Column*>& columns,
+                                     const std::vector<size_t>& rows,
+                                     const std::vector<const uint32_t*>& ids) {
+  char bytes[16] = {};
+  size_t off = 0;
+  for (size_t k = 0; k < columns.size(); ++k) {
+    PackKey(k, *columns[k], rows[k], ids[k], bytes + off);
+    off += static_cast<size_t>(packed_width_[k]);
+  }
+  ShortKeyMap::Key key;
+  std::memcpy(&key.lo, bytes, 8);
+  std::memcpy(&key.hi, bytes + 8, 8);
+  return key;
+}
+
+void GroupTable::MapPacked(const std::vector<Datum>& keys, size_t rows, uint32_t* groups) {
+  std::vector<const Column*> columns;
+  std::vector<const uint32_t*> ids(keys.size(), nullptr);
+  std::vector<size_t> row_of(keys.size());
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const Column& c = *keys[k].column;
+    columns.push_back(&c);
+    if (c.layout().kind != ColumnLayout::Kind::kDictionary) continue;
+    // Codes map to interned ids once per dictionary.
+    if (packed_dict_[k] != c.dictionary()) {
+      packed_dict_[k] = c.dictionary();
+      const Column& dict = *packed_dict_[k];
+      packed_code_ids_[k].resize(dict.size());
+      for (size_t code = 0; code < dict.size(); ++code)
+        packed_code_ids_[k][code] = Intern(k, dict.StringAt(code));
+    }
+    ids[k] = packed_code_ids_[k].data();
+  }
+  constexpr size_t kBatch = 16;
+  ShortKeyMap::Key packed[kBatch];
+  uint64_t hashes[kBatch];
+  for (size_t base = 0; base < rows; base += kBatch) {
+    const size_t n = std::min(kBatch, rows - base);
+    for (size_t j = 0; j < n; ++j) {
+      for (size_t k = 0; k < keys.size(); ++k) row_of[k] = keys[k].RowIndex(base + j);
+      packed[j] = PackRow(columns, row_of, ids);
+      hashes[j] = ShortKeyMap::Hash(packed[j]);
+      short_map_.Prefetch(hashes[j]);
+    }
+    for (size_t j = 0; j < n; ++j) {
+      bool inserted = false;
+      groups[base + j] =
+          short_map_.FindOrInsert(packed[j], hashes[j], static_cast<uint32_t>(num_groups_), &inserted);
+      if (inserted) AddGroup(keys, base + j, {});
+    }
+  }
 }
 
 std::string_view GroupTable::Store(std::string_view bytes) {
@@ -506,6 +590,7 @@ void GroupTable::Map(const std::vector<Datum>& keys, size_t rows, std::vector<ui
         return MapFixed<uint64_t>(keys, rows, groups->data());
     }
   }
+  if (packed_) return MapPacked(keys, rows, groups->data());
   std::string buf;
   const bool single_dict = keys.size() == 1 &&
                            keys[0].column->layout().kind == ColumnLayout::Kind::kDictionary &&
@@ -688,6 +773,15 @@ void GroupTable::MergeInto(const GroupTable& other, std::vector<uint32_t>* remap
       (*remap)[g] = 0;
     } else if (fixed_single_) {
       (*remap)[g] = FixedGroup(other.fixed_keys_[g], keys, g);
+    } else if (packed_) {
+      std::vector<const Column*> columns;
+      for (const auto& c : other.key_columns_) columns.push_back(c.get());
+      const ShortKeyMap::Key key = PackRow(columns, std::vector<size_t>(columns.size(), g),
+                                           std::vector<const uint32_t*>(columns.size(), nullptr));
+      bool inserted = false;
+      (*remap)[g] =
+          short_map_.FindOrInsert(key, ShortKeyMap::Hash(key), static_cast<uint32_t>(num_groups_), &inserted);
+      if (inserted) AddGroup(keys, g, {});
     } else if (raw_string_) {
       (*remap)[g] = StringGroup(other.encoded_[g], keys, g);
     } else {

@@ -100,6 +100,16 @@ class GroupTable {
   uint32_t FixedGroup(uint64_t key, const std::vector<function::Datum>& keys, size_t row);
   template <typename T>
   void MapFixed(const std::vector<function::Datum>& keys, size_t rows, uint32_t* groups);
+  // Several non-Nullable keys, each fixed-width or LowCardinality(String) (as a 4-byte id of the string,
+  // interned per key), packed into at most 15 bytes: one ShortKeyMap probe per row, no encoding.
+  void MapPacked(const std::vector<function::Datum>& keys, size_t rows, uint32_t* groups);
+  // The packed key of rows `rows[k]` of `columns[k]` (key columns of this table or another's);
+  // LowCardinality keys by their string, interned here. `ids[k]` maps dictionary codes of key k when not
+  // null.
+  ShortKeyMap::Key PackRow(const std::vector<const Column*>& columns, const std::vector<size_t>& rows,
+                           const std::vector<const uint32_t*>& ids);
+  void PackKey(size_t k, const Column& c, size_t row, const uint32_t* ids, char* out);
+  uint32_t Intern(size_t key, std::string_view s);
   // The group of string key `k` (the raw-string path), adding it (from row `row` of `keys`) when new.
   uint32_t StringGroup(std::string_view k, const std::vector<function::Datum>& keys, size_t row);
 
@@ -123,8 +133,13 @@ class GroupTable {
   // Raw-string keys of up to 15 bytes live inline in a 16-byte key (bytes, then the length in the last
   // byte), so a lookup touches no arena; longer ones go to bytes_map_.
   ShortKeyMap short_map_;
-  std::vector<uint64_t> fixed_keys_;    // fixed keys by group (fixed path)
-  std::vector<ColumnPtr> key_columns_;  // key values by group
+  bool packed_ = false;
+  std::vector<int> packed_width_;  // per key: its bytes in the packed key (4 for LowCardinality)
+  std::vector<absl::flat_hash_map<std::string, uint32_t>> interned_;  // per LowCardinality key
+  std::vector<std::shared_ptr<const Column>> packed_dict_;            // per key: the dictionary last seen
+  std::vector<std::vector<uint32_t>> packed_code_ids_;                // and its codes' interned ids
+  std::vector<uint64_t> fixed_keys_;                                  // fixed keys by group (fixed path)
+  std::vector<ColumnPtr> key_columns_;                                // key values by group
   // Single dictionary key: code -> group for the last dictionary seen.
   std::shared_ptr<const Column> cached_dict_;
   std::vector<uint32_t> code_to_group_;

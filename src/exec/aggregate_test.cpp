@@ -235,4 +235,39 @@ TEST(GroupTableTest, MergeAgreesWithOneTable) {
   check(DataType::Make(TypeId::kInt64), sparse);
 }
 
+// Several keys packed into 16 bytes (a fixed-width key and LowCardinality strings as interned ids): the
+// dictionaries differ between the halves, so ids differ between the tables and the merge must re-intern.
+TEST(GroupTableTest, PackedKeysMergeAcrossDictionaries) {
+  const DataTypePtr lc = DataType::LowCardinality(DataType::Make(TypeId::kString));
+  const DataTypePtr u16 = DataType::Make(TypeId::kUInt16);
+  const size_t n = 4000;
+  auto make = [&](size_t begin, size_t end, bool reverse_dict) {
+    auto a = std::make_shared<Column>(u16);
+    auto b = std::make_shared<Column>(lc);
+    // The second half appends its rows in reverse, so its dictionary codes differ from the first's.
+    for (size_t i = begin; i < end; ++i) {
+      const size_t j = reverse_dict ? begin + end - 1 - i : i;
+      a->AppendValue(Value(static_cast<int64_t>(j % 7)));
+      b->AppendValue(Value(std::string("s") + std::to_string(j % 13)));
+    }
+    return std::vector<Datum>{{a, false}, {b, false}};
+  };
+  GroupTable all({u16, lc}), x({u16, lc}), y({u16, lc});
+  std::vector<uint32_t> ids, idx, idy, remap;
+  all.Map(make(0, n, false), n, &ids);
+  x.Map(make(0, n / 2, false), n / 2, &idx);
+  y.Map(make(n / 2, n, true), n - n / 2, &idy);
+  x.MergeInto(y, &remap);
+  EXPECT_EQ(all.size(), 7u * 13u);
+  EXPECT_EQ(x.size(), all.size());
+  // Every group's key columns agree with the keys that mapped to it.
+  const auto keys = x.KeyColumns();
+  auto half = make(n / 2, n, true);
+  for (size_t i = 0; i < n - n / 2; ++i) {
+    const uint32_t g = remap[idy[i]];
+    EXPECT_EQ(CompareValues(keys[0]->ValueAt(g), half[0].column->ValueAt(i)), 0);
+    EXPECT_EQ(CompareValues(keys[1]->ValueAt(g), half[1].column->ValueAt(i)), 0);
+  }
+}
+
 }  // namespace aurora::exec
