@@ -6,8 +6,9 @@
 //              morsels; each reads only the columns the query uses;
 //   2. filter  `where` is evaluated per chunk and the chunk compacted to the passing rows (for a table,
 //              the other columns are read only for granules where some row passed);
-//   3. join    each of `joins` in turn: its right side was run first and hashed on its keys; every
-//              chunk is probed and widened by the right side's columns; then `join_filter`;
+//   3. join    each of `joins` in turn: its right side (the build side, with its own filter and
+//              pruning) was run first and hashed on its keys; every chunk is probed and widened by the
+//              right side's columns; then `join_filter`;
 //   4a. aggregate (when `aggregate`): each worker maps rows to groups in its own GroupTable and folds
 //              them into its own aggregate states; the workers' tables are merged at the end, giving the
 //              "stage-2" chunk: group keys, then aggregate results;
@@ -16,8 +17,8 @@
 //      are sorted (per-worker top-N when a LIMIT bounds the result), then DISTINCT, LIMIT BY and
 //      OFFSET/LIMIT apply.
 //
-// Columns of the chunk seen by `where` are the source columns in `scan_columns` order; after the joins,
-// each join's right-side payload columns follow, in join order.
+// Columns of the chunk seen by `where` are the source columns in `scan_columns` order (or
+// `from_columns`); after the joins, each join's right-side payload columns follow, in join order.
 #pragma once
 
 #include <memory>
@@ -41,6 +42,7 @@ struct SortKey {
 struct QueryPlan;
 using QueryPlanPtr = std::shared_ptr<const QueryPlan>;
 
+// A hash join. The chunk joined so far probes; `right`, the build side, was run first and hashed.
 struct JoinPlan {
   bool left = false;  // LEFT JOIN: a left row without a match is kept once, with the right side's
                       // defaults (or NULLs when `use_nulls`)
