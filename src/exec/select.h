@@ -42,14 +42,17 @@ struct SortKey {
 struct QueryPlan;
 using QueryPlanPtr = std::shared_ptr<const QueryPlan>;
 
-// A hash join. The chunk joined so far probes; `right`, the build side, was run first and hashed.
+// A hash join. The chunk joined so far probes; `right`, the build side, was run first and hashed. For an
+// INNER JOIN the binder may have swapped the sides of the query (`reordered`: the FROM table builds and
+// the joined table is scanned), which changes only where columns are, not the result.
 struct JoinPlan {
   bool left = false;  // LEFT JOIN: a left row without a match is kept once, with the right side's
                       // defaults (or NULLs when `use_nulls`)
   bool use_nulls = false;
+  bool reordered = false;
   QueryPlanPtr right;                   // outputs: the key columns, then the payload columns
   size_t num_keys = 0;                  // key columns (equal in number and types to left_keys)
-  std::vector<BoundExprPtr> left_keys;  // over the chunk joined so far
+  std::vector<BoundExprPtr> left_keys;  // the probe keys, over the chunk joined so far
 };
 
 struct SelectPlan {

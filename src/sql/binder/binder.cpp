@@ -442,16 +442,43 @@ class Binder {
     return f;
   }
 
+  // Whether the FROM source becomes the build side of the join and the joined one is scanned instead:
+  // for a single INNER JOIN of two tables whose FROM table reads fewer rows (those of the granules its
+  // filter's ranges keep, and the buffered ones), so that the hash table holds the smaller side. Sides
+  // whose size is not known before they run (subqueries, system tables) keep their places.
+  bool Reorder(const std::vector<SourceFilter>& filters) const {
+    if (!exec_options_->query->settings.join_reorder) return false;
+    if (pending_joins_.size() != 1 || pending_joins_[0].left) return false;
+    if (!sources_[0].snapshot || !sources_[1].snapshot) return false;
+    auto rows = [&](size_t s) {
+      const storage::TableSnapshot& snap = *sources_[s].snapshot;
+      uint64_t n = snap.Plan(filters[s].pushdown).rows_selected;
+      for (const auto& c : snap.buffer()) n += c->num_rows;
+      return n;
+    };
+    return rows(0) < rows(1);
+  }
+
   // Lays out the columns the query reads and rewrites every expression over the scan chunk from slots to
-  // those positions. The scan chunk holds the FROM source's columns; each join adds the columns of its
-  // right side that something after the join reads. A right side is a plan of its own: its keys, then
-  // those columns, filtered by its source's conjuncts.
+  // those positions. The scan chunk holds the scanned source's columns (the FROM source's, or the joined
+  // table's when Reorder swaps the sides); each join adds the columns of its build side that something
+  // after the join reads. A build side is a plan of its own: its keys, then those columns, filtered by
+  // its source's conjuncts.
   void Finalize() {
     exec::SelectPlan& plan = *plan_;
     std::vector<SourceFilter> filters;
     for (size_t s = 0; s < source_filters_.size(); ++s) filters.push_back(FilterOf(s));
+    const bool reorder = Reorder(filters);
+    const size_t scanned = reorder ? 1 : 0;
+    auto build_source = [&](size_t j) { return reorder ? 0 : j + 1; };
+    auto build_keys = [&](size_t j) -> const std::vector<BoundExprPtr>& {
+      return reorder ? pending_joins_[j].left_keys : pending_joins_[j].right_keys;
+    };
+    auto probe_keys = [&](size_t j) -> const std::vector<BoundExprPtr>& {
+      return reorder ? pending_joins_[j].right_keys : pending_joins_[j].left_keys;
+    };
 
-    // Slots read after the scan (and its filter): by the joins' left keys and everything after them.
+    // Slots read after the scan (and its filter): by the joins' probe keys and everything after them.
     std::vector<bool> used(slots_.size(), false);
     std::function<void(const BoundExprPtr&)> mark = [&](const BoundExprPtr& e) {
       if (!e) return;
@@ -459,7 +486,7 @@ class Binder {
       for (const auto& a : e->args) mark(a);
     };
     for (size_t j = 0; j < pending_joins_.size(); ++j)
-      for (const auto& k : pending_joins_[j].left_keys) mark(k);
+      for (const auto& k : probe_keys(j)) mark(k);
     mark(plan.join_filter);
     for (const auto& k : plan.group_keys) mark(k);
     for (const auto& a : plan.aggregates)
@@ -478,9 +505,9 @@ class Binder {
       for (size_t k = 0; k < slots.size(); ++k) local_pos[slots[k]] = k;
     size_t pos = 0;
     if (!sources_.empty())
-      for (size_t slot : by_source[0]) final_pos[slot] = pos++;
+      for (size_t slot : by_source[scanned]) final_pos[slot] = pos++;
     for (size_t j = 0; j < pending_joins_.size(); ++j)
-      for (size_t slot : by_source[j + 1])
+      for (size_t slot : by_source[build_source(j)])
         if (used[slot]) final_pos[slot] = pos++;
 
     auto source_reads = [&](const Source& src, size_t s, exec::SelectPlan* p) {
@@ -504,15 +531,15 @@ class Binder {
       for (const auto& c : f.conjuncts) p->where_conjuncts.push_back(Remap(c, map));
       p->conjunct_range = f.conjunct_range;
     };
-    if (!sources_.empty()) source_reads(sources_[0], 0, &plan);
-    apply_filter(0, final_pos, &plan);
+    if (!sources_.empty()) source_reads(sources_[scanned], scanned, &plan);
+    apply_filter(scanned, final_pos, &plan);
     for (size_t j = 0; j < pending_joins_.size(); ++j) {
-      const size_t s = j + 1;
+      const size_t s = build_source(j);
       const Source& src = sources_[s];
       exec::SelectPlan right;
       source_reads(src, s, &right);
       apply_filter(s, local_pos, &right);
-      for (const auto& k : pending_joins_[j].right_keys) {
+      for (const auto& k : build_keys(j)) {
         right.outputs.push_back(Remap(k, local_pos));
         right.output_names.push_back(k->text);
       }
@@ -527,8 +554,9 @@ class Binder {
       exec::JoinPlan jp;
       jp.left = pending_joins_[j].left;
       jp.use_nulls = src.nullable;
-      jp.num_keys = pending_joins_[j].right_keys.size();
-      for (const auto& k : pending_joins_[j].left_keys) jp.left_keys.push_back(Remap(k, final_pos));
+      jp.reordered = reorder;
+      jp.num_keys = build_keys(j).size();
+      for (const auto& k : probe_keys(j)) jp.left_keys.push_back(Remap(k, final_pos));
       auto qp = std::make_shared<exec::QueryPlan>();
       qp->selects.push_back(std::move(right));
       jp.right = std::move(qp);
