@@ -71,19 +71,21 @@ Status QuerySettings::Set(std::string_view name, const Value& value) {
   if (name == "max_threads") return count(&max_threads);
   if (name == "max_memory_usage") return count(&max_memory_usage);
   if (name == "max_result_rows") return count(&max_result_rows);
-  if (name == "join_use_nulls") {
+  auto flag = [&](bool* out) -> Status {
     uint64_t v = 0;
     AURORA_RETURN_IF_ERROR(count(&v));
-    if (v > 1) return AURORA_ERROR(kInvalidArgument, "setting 'join_use_nulls' takes 0 or 1, not {}", v);
-    join_use_nulls = v == 1;
+    if (v > 1) return AURORA_ERROR(kInvalidArgument, "setting '{}' takes 0 or 1, not {}", name, v);
+    *out = v == 1;
     return Status::OK();
-  }
+  };
+  if (name == "join_use_nulls") return flag(&join_use_nulls);
+  if (name == "join_reorder") return flag(&join_reorder);
   if (name == "max_execution_time") {
     max_execution_time = number;
     return Status::OK();
   }
   return AURORA_ERROR(kNotSupported,
-                      "setting '{}' is not supported (supported: max_threads, join_use_nulls, "
+                      "setting '{}' is not supported (supported: max_threads, join_use_nulls, join_reorder, "
                       "max_execution_time, max_memory_usage, max_result_rows)",
                       name);
 }

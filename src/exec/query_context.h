@@ -7,6 +7,8 @@
 // caller (a server's request parameters), the statement's winning:
 //   max_threads         worker threads (0: one per hardware thread)
 //   join_use_nulls      LEFT JOIN misses are NULL (1) or the type's default (0)
+//   join_reorder        an INNER JOIN of two tables hashes the smaller one (1), or always the joined
+//                       table (0); Aurora's own, for comparing the two plans
 //   max_execution_time  seconds of wall time from the start of the statement (0: none)
 //   max_memory_usage    bytes the query may hold, as counted by its MemoryTracker (0: none)
 //   max_result_rows     rows of the final result (0: none); checked by the engine on the result
@@ -28,6 +30,7 @@ namespace aurora::exec {
 struct QuerySettings {
   uint64_t max_threads = 0;
   bool join_use_nulls = false;
+  bool join_reorder = true;
   double max_execution_time = 0;
   uint64_t max_memory_usage = 0;
   uint64_t max_result_rows = 0;

@@ -716,8 +716,12 @@ void ExplainSelect(const SelectPlan& p, const std::string& indent, std::vector<s
   if (p.join_filter) line("Filter after joins: " + p.join_filter->text);
   for (size_t j = p.joins.size(); j-- > 0;) {
     const JoinPlan& jp = p.joins[j];
-    line(fmt::format("Hash Join {}{}: left keys [{}]", jp.left ? "LEFT" : "INNER",
-                     jp.left && jp.use_nulls ? " (join_use_nulls)" : "", Join(jp.left_keys)));
+    if (jp.reordered)
+      line(fmt::format("Hash Join INNER (reordered: the FROM table builds): probe keys [{}]",
+                       Join(jp.left_keys)));
+    else
+      line(fmt::format("Hash Join {}{}: left keys [{}]", jp.left ? "LEFT" : "INNER",
+                       jp.left && jp.use_nulls ? " (join_use_nulls)" : "", Join(jp.left_keys)));
     line("  Build side:");
     ExplainPlan(*jp.right, in + "    ", out);
   }

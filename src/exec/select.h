@@ -6,8 +6,9 @@
 //              morsels; each reads only the columns the query uses;
 //   2. filter  `where` is evaluated per chunk and the chunk compacted to the passing rows (for a table,
 //              the other columns are read only for granules where some row passed);
-//   3. join    each of `joins` in turn: its right side was run first and hashed on its keys; every
-//              chunk is probed and widened by the right side's columns; then `join_filter`;
+//   3. join    each of `joins` in turn: its right side (the build side, with its own filter and
+//              pruning) was run first and hashed on its keys; every chunk is probed and widened by the
+//              right side's columns; then `join_filter`;
 //   4a. aggregate (when `aggregate`): each worker maps rows to groups in its own GroupTable and folds
 //              them into its own aggregate states; the workers' tables are merged at the end, giving the
 //              "stage-2" chunk: group keys, then aggregate results;
@@ -16,8 +17,8 @@
 //      are sorted (per-worker top-N when a LIMIT bounds the result), then DISTINCT, LIMIT BY and
 //      OFFSET/LIMIT apply.
 //
-// Columns of the chunk seen by `where` are the source columns in `scan_columns` order; after the joins,
-// each join's right-side payload columns follow, in join order.
+// Columns of the chunk seen by `where` are the source columns in `scan_columns` order (or
+// `from_columns`); after the joins, each join's right-side payload columns follow, in join order.
 #pragma once
 
 #include <memory>
@@ -41,13 +42,17 @@ struct SortKey {
 struct QueryPlan;
 using QueryPlanPtr = std::shared_ptr<const QueryPlan>;
 
+// A hash join. The chunk joined so far probes; `right`, the build side, was run first and hashed. For an
+// INNER JOIN the binder may have swapped the sides of the query (`reordered`: the FROM table builds and
+// the joined table is scanned), which changes only where columns are, not the result.
 struct JoinPlan {
   bool left = false;  // LEFT JOIN: a left row without a match is kept once, with the right side's
                       // defaults (or NULLs when `use_nulls`)
   bool use_nulls = false;
+  bool reordered = false;
   QueryPlanPtr right;                   // outputs: the key columns, then the payload columns
   size_t num_keys = 0;                  // key columns (equal in number and types to left_keys)
-  std::vector<BoundExprPtr> left_keys;  // over the chunk joined so far
+  std::vector<BoundExprPtr> left_keys;  // the probe keys, over the chunk joined so far
 };
 
 struct SelectPlan {

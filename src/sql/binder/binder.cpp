@@ -153,41 +153,31 @@ class Binder {
       if (!e->alias.empty()) aliases_[e->alias] = e.get();
     }
 
-    // JOIN ... ON / USING: equality keys; other ON conditions filter the joined rows (INNER JOIN only).
+    // Conjuncts over one source alone run on that source's rows before the joins: in the scan of the
+    // FROM source, or in the build side of a joined one. The rest run on the joined rows.
+    source_filters_.assign(std::max<size_t>(1, sources_.size()), {});
+    query_pos_ = q.pos;
+
+    // JOIN ... ON / USING: equality keys between the two sides; the other ON conditions (see BindJoin).
     std::vector<BoundExprPtr> post_filters;
     for (size_t j = 0; j < q.joins.size(); ++j) BindJoin(q.joins[j], j + 1, &post_filters);
 
-    // WHERE (no aggregates allowed). Conjuncts over the FROM source alone run before the joins and are
-    // pushed into the scan; the others run on the joined rows.
+    // WHERE (no aggregates allowed). A conjunct over the FROM source alone (or none) runs before the
+    // joins; one over the right side of an INNER JOIN alone runs in that side's plan (for a LEFT JOIN it
+    // must see the rows the join extends with defaults, so it stays after the join).
     if (q.where) {
       if (HasAggregate(*q.where))
         Throw(ErrorCode::kInvalidArgument, q.where->pos, "aggregate functions are not allowed in WHERE");
       BoundExprPtr where = BindScan(*q.where);
-      std::vector<BoundExprPtr> pre;
       std::vector<BoundExprPtr> conjuncts;
-      if (where->kind == BoundExpr::Kind::kFunction && where->function.name == "and")
-        conjuncts = where->args;
-      else
-        conjuncts = {where};
+      Conjuncts(where, &conjuncts);
       for (const auto& c : conjuncts) {
         std::set<size_t> refs = SourcesOf(*c);
-        (refs.empty() || (refs.size() == 1 && *refs.begin() == 0) ? pre : post_filters).push_back(c);
-      }
-      if (pre.size() == conjuncts.size()) {
-        plan.where = where;
-      } else if (!pre.empty()) {
-        plan.where = And(pre, q.where->pos);
-      }
-      if (plan.where && sources_[0].snapshot) {
-        std::vector<BoundExprPtr> terms;
-        FlattenAnd(plan.where, &terms);
-        for (const auto& c : terms) {
-          const size_t before = plan.pushdown.ranges.size();
-          ExtractPushdown(*c, &plan.pushdown);
-          plan.where_conjuncts.push_back(c);
-          plan.conjunct_range.push_back(plan.pushdown.ranges.size() == before + 1 ? static_cast<int>(before)
-                                                                                  : -1);
-        }
+        const size_t s = refs.empty() ? 0 : *refs.begin();
+        if (refs.size() <= 1 && (s == 0 || q.joins[s - 1].kind == Join::Kind::kInner))
+          source_filters_[s].push_back(c);
+        else
+          post_filters.push_back(c);
       }
     }
     if (!post_filters.empty()) plan.join_filter = And(post_filters, q.pos);
@@ -330,7 +320,12 @@ class Binder {
     e.kind = ExprKind::kFunction;
     e.function = "and";
     e.pos = pos;
-    return Call(e, terms);
+    BoundExprPtr out = Call(e, terms);  // a new node
+    std::string& text = std::const_pointer_cast<BoundExpr>(out)->text;
+    text = "and(";
+    for (size_t i = 0; i < terms.size(); ++i) text += (i ? ", " : "") + terms[i]->text;
+    text += ")";
+    return out;
   }
 
   void BindJoin(const Join& j, size_t source, std::vector<BoundExprPtr>* filters) {
@@ -394,14 +389,26 @@ class Binder {
             continue;
           }
         }
+        // A condition on the joined table alone (or on none) selects the rows it joins with: it filters
+        // the build side, for LEFT JOIN too. For INNER JOIN, one on the FROM source alone filters that
+        // source before the joins, and any other the joined rows; for LEFT JOIN, conditions on the
+        // left side would have to keep the left rows they fail, which a filter cannot.
+        BoundExprPtr cond = BindScan(*c);
+        std::set<size_t> refs = SourcesOf(*cond);
+        if (refs.empty() || (refs.size() == 1 && *refs.begin() == source)) {
+          source_filters_[source].push_back(cond);
+          continue;
+        }
         if (j.kind == Join::Kind::kLeft)
           Throw(ErrorCode::kNotSupported, c->pos,
-                fmt::format("LEFT JOIN ... ON takes equalities between the two sides joined by AND; '{}' "
-                            "is not one",
+                fmt::format("LEFT JOIN ... ON takes equalities between the two sides and conditions on "
+                            "the joined table, joined by AND; '{}' is not one",
                             c->ToString()));
-        sources_[source].nullable = nullable;
-        filters->push_back(BindScan(*c));
-        sources_[source].nullable = false;
+        if (refs.size() == 1 && *refs.begin() == 0) {
+          source_filters_[0].push_back(cond);
+          continue;
+        }
+        filters->push_back(cond);
       }
       if (left_keys.empty())
         Throw(ErrorCode::kNotSupported, j.on->pos,
@@ -412,19 +419,97 @@ class Binder {
     pending_joins_.push_back({j.kind == Join::Kind::kLeft, std::move(left_keys), std::move(right_keys)});
   }
 
-  // Lays out the columns the query reads: the FROM source's first, then each join's right side, and
-  // rewrites every expression over the scan chunk from slots to those positions.
+  // The filter a source's rows get before the joins: its conjuncts over slots, and for a table the scan
+  // ranges they imply.
+  struct SourceFilter {
+    BoundExprPtr where;
+    storage::ScanPredicate pushdown;
+    std::vector<BoundExprPtr> conjuncts;  // `where` flattened, each with its pushdown range or -1
+    std::vector<int> conjunct_range;
+  };
+
+  SourceFilter FilterOf(size_t s) {
+    SourceFilter f;
+    if (source_filters_[s].empty()) return f;
+    f.where = And(source_filters_[s], query_pos_);
+    if (s >= sources_.size() || !sources_[s].snapshot) return f;
+    FlattenAnd(f.where, &f.conjuncts);
+    for (const auto& c : f.conjuncts) {
+      const size_t before = f.pushdown.ranges.size();
+      ExtractPushdown(*c, s, &f.pushdown);
+      f.conjunct_range.push_back(f.pushdown.ranges.size() == before + 1 ? static_cast<int>(before) : -1);
+    }
+    return f;
+  }
+
+  // Whether the FROM source becomes the build side of the join and the joined one is scanned instead:
+  // for a single INNER JOIN of two tables whose FROM table reads fewer rows (those of the granules its
+  // filter's ranges keep, and the buffered ones), so that the hash table holds the smaller side. Sides
+  // whose size is not known before they run (subqueries, system tables) keep their places.
+  bool Reorder(const std::vector<SourceFilter>& filters) const {
+    if (!exec_options_->query->settings.join_reorder) return false;
+    if (pending_joins_.size() != 1 || pending_joins_[0].left) return false;
+    if (!sources_[0].snapshot || !sources_[1].snapshot) return false;
+    auto rows = [&](size_t s) {
+      const storage::TableSnapshot& snap = *sources_[s].snapshot;
+      uint64_t n = snap.Plan(filters[s].pushdown).rows_selected;
+      for (const auto& c : snap.buffer()) n += c->num_rows;
+      return n;
+    };
+    return rows(0) < rows(1);
+  }
+
+  // Lays out the columns the query reads and rewrites every expression over the scan chunk from slots to
+  // those positions. The scan chunk holds the scanned source's columns (the FROM source's, or the joined
+  // table's when Reorder swaps the sides); each join adds the columns of its build side that something
+  // after the join reads. A build side is a plan of its own: its keys, then those columns, filtered by
+  // its source's conjuncts.
   void Finalize() {
     exec::SelectPlan& plan = *plan_;
-    std::vector<size_t> final_pos(slots_.size()), local_pos(slots_.size());
+    std::vector<SourceFilter> filters;
+    for (size_t s = 0; s < source_filters_.size(); ++s) filters.push_back(FilterOf(s));
+    const bool reorder = Reorder(filters);
+    const size_t scanned = reorder ? 1 : 0;
+    auto build_source = [&](size_t j) { return reorder ? 0 : j + 1; };
+    auto build_keys = [&](size_t j) -> const std::vector<BoundExprPtr>& {
+      return reorder ? pending_joins_[j].left_keys : pending_joins_[j].right_keys;
+    };
+    auto probe_keys = [&](size_t j) -> const std::vector<BoundExprPtr>& {
+      return reorder ? pending_joins_[j].right_keys : pending_joins_[j].left_keys;
+    };
+
+    // Slots read after the scan (and its filter): by the joins' probe keys and everything after them.
+    std::vector<bool> used(slots_.size(), false);
+    std::function<void(const BoundExprPtr&)> mark = [&](const BoundExprPtr& e) {
+      if (!e) return;
+      if (e->kind == BoundExpr::Kind::kInput) used[e->input] = true;
+      for (const auto& a : e->args) mark(a);
+    };
+    for (size_t j = 0; j < pending_joins_.size(); ++j)
+      for (const auto& k : probe_keys(j)) mark(k);
+    mark(plan.join_filter);
+    for (const auto& k : plan.group_keys) mark(k);
+    for (const auto& a : plan.aggregates)
+      for (const auto& e : a.args) mark(e);
+    if (!plan.aggregate) {
+      for (const auto& e : plan.outputs) mark(e);
+      for (const auto& k : plan.order_by) mark(k.expr);
+      for (const auto& e : plan.limit_by) mark(e);
+    }
+
+    constexpr size_t kAbsent = SIZE_MAX;
+    std::vector<size_t> final_pos(slots_.size(), kAbsent), local_pos(slots_.size());
     std::vector<std::vector<size_t>> by_source(sources_.size());
     for (size_t i = 0; i < slots_.size(); ++i) by_source[slots_[i].first].push_back(i);
+    for (const auto& slots : by_source)
+      for (size_t k = 0; k < slots.size(); ++k) local_pos[slots[k]] = k;
     size_t pos = 0;
-    for (size_t s = 0; s < sources_.size(); ++s)
-      for (size_t k = 0; k < by_source[s].size(); ++k) {
-        final_pos[by_source[s][k]] = pos++;
-        local_pos[by_source[s][k]] = k;
-      }
+    if (!sources_.empty())
+      for (size_t slot : by_source[scanned]) final_pos[slot] = pos++;
+    for (size_t j = 0; j < pending_joins_.size(); ++j)
+      for (size_t slot : by_source[build_source(j)])
+        if (used[slot]) final_pos[slot] = pos++;
+
     auto source_reads = [&](const Source& src, size_t s, exec::SelectPlan* p) {
       p->snapshot = src.snapshot;
       p->from = src.query;
@@ -438,19 +523,30 @@ class Binder {
           p->from_columns.push_back(col);
       }
     };
-    if (!sources_.empty()) source_reads(sources_[0], 0, &plan);
+    auto apply_filter = [&](size_t s, const std::vector<size_t>& map, exec::SelectPlan* p) {
+      const SourceFilter& f = filters[s];
+      if (!f.where) return;
+      p->where = Remap(f.where, map);
+      p->pushdown = f.pushdown;
+      for (const auto& c : f.conjuncts) p->where_conjuncts.push_back(Remap(c, map));
+      p->conjunct_range = f.conjunct_range;
+    };
+    if (!sources_.empty()) source_reads(sources_[scanned], scanned, &plan);
+    apply_filter(scanned, final_pos, &plan);
     for (size_t j = 0; j < pending_joins_.size(); ++j) {
-      const size_t s = j + 1;
+      const size_t s = build_source(j);
       const Source& src = sources_[s];
       exec::SelectPlan right;
       source_reads(src, s, &right);
-      for (const auto& k : pending_joins_[j].right_keys) {
+      apply_filter(s, local_pos, &right);
+      for (const auto& k : build_keys(j)) {
         right.outputs.push_back(Remap(k, local_pos));
         right.output_names.push_back(k->text);
       }
-      for (size_t k = 0; k < by_source[s].size(); ++k) {
-        size_t col = slots_[by_source[s][k]].second;
-        BoundExprPtr in = BoundExpr::Input(k, src.types[col], src.columns[col]);
+      for (size_t slot : by_source[s]) {
+        if (!used[slot]) continue;
+        size_t col = slots_[slot].second;
+        BoundExprPtr in = BoundExpr::Input(local_pos[slot], src.types[col], src.columns[col]);
         if (src.nullable && !in->type->IsNullable()) in = Cast(in, MakeNullable(in->type), src.columns[col]);
         right.outputs.push_back(in);
         right.output_names.push_back(src.columns[col]);
@@ -458,8 +554,9 @@ class Binder {
       exec::JoinPlan jp;
       jp.left = pending_joins_[j].left;
       jp.use_nulls = src.nullable;
-      jp.num_keys = pending_joins_[j].right_keys.size();
-      for (const auto& k : pending_joins_[j].left_keys) jp.left_keys.push_back(Remap(k, final_pos));
+      jp.reordered = reorder;
+      jp.num_keys = build_keys(j).size();
+      for (const auto& k : probe_keys(j)) jp.left_keys.push_back(Remap(k, final_pos));
       auto qp = std::make_shared<exec::QueryPlan>();
       qp->selects.push_back(std::move(right));
       jp.right = std::move(qp);
@@ -468,8 +565,6 @@ class Binder {
     auto remap = [&](BoundExprPtr& e) {
       if (e) e = Remap(e, final_pos);
     };
-    remap(plan.where);
-    for (auto& c : plan.where_conjuncts) remap(c);
     remap(plan.join_filter);
     for (auto& k : plan.group_keys) remap(k);
     for (auto& a : plan.aggregates)
@@ -484,6 +579,7 @@ class Binder {
   // `e` with each input slot s replaced by map[s].
   static BoundExprPtr Remap(const BoundExprPtr& e, const std::vector<size_t>& map) {
     if (e->kind == BoundExpr::Kind::kInput) {
+      AURORA_CHECK(map[e->input] != SIZE_MAX);  // the slot is laid out where `e` is evaluated
       if (map[e->input] == e->input) return e;
       auto c = std::make_shared<BoundExpr>(*e);
       c->input = map[e->input];
@@ -938,6 +1034,15 @@ class Binder {
     return Call(e, std::move(args));
   }
 
+  // The AND-ed conjuncts of `e`; x NOT IN (...) stays one conjunct.
+  void Conjuncts(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) const {
+    if (e->kind == BoundExpr::Kind::kFunction && e->function.name == "and" && !in_lists_.count(e.get())) {
+      for (const auto& a : e->args) Conjuncts(a, out);
+      return;
+    }
+    out->push_back(e);
+  }
+
   // Conjuncts `column op constant` / `column IN (constants)` become scan ranges.
   static void FlattenAnd(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
     if (e->kind == BoundExpr::Kind::kFunction && e->function.name == "and") {
@@ -947,18 +1052,18 @@ class Binder {
     out->push_back(e);
   }
 
-  // The ranges conjuncts of `where` restrict scanned columns to; each comes from one conjunct and is
-  // exactly equivalent to it for non-NULL values.
-  void ExtractPushdown(const BoundExpr& where, storage::ScanPredicate* out) {
+  // The ranges conjuncts of `where` restrict the columns of table `source` to; each comes from one
+  // conjunct and is exactly equivalent to it for non-NULL values.
+  void ExtractPushdown(const BoundExpr& where, size_t source, storage::ScanPredicate* out) {
     if (where.kind == BoundExpr::Kind::kFunction && where.function.name == "and") {
-      for (const auto& a : where.args) ExtractPushdown(*a, out);
+      for (const auto& a : where.args) ExtractPushdown(*a, source, out);
       return;
     }
     if (auto it = in_lists_.find(&where); it != in_lists_.end() && where.function.name == "or") {
       const auto& [lhs, terms] = it->second;
       if (lhs->kind != BoundExpr::Kind::kInput) return;
       storage::ColumnRange r;
-      if (!PushdownColumn(lhs->input, &r.column)) return;
+      if (!PushdownColumn(lhs->input, source, &r.column)) return;
       for (const auto& t : terms) {
         if (t->kind != BoundExpr::Kind::kFunction || !t->args[1]->IsConstant()) return;
         auto v = StoredConstant(*t->args[1], lhs->type);
@@ -990,7 +1095,7 @@ class Binder {
     auto v = StoredConstant(*k, col->type);
     if (!v) return;
     storage::ColumnRange r;
-    if (!PushdownColumn(col->input, &r.column)) return;
+    if (!PushdownColumn(col->input, source, &r.column)) return;
     if (op == "equals") {
       r.in_values.push_back(*v);
     } else if (op == "less" || op == "lessOrEquals") {
@@ -1003,10 +1108,10 @@ class Binder {
     out->ranges.push_back(std::move(r));
   }
 
-  // The name of the table column in `slot`, when it belongs to the FROM table (only its scan prunes).
-  bool PushdownColumn(size_t slot, std::string* name) const {
-    if (slots_[slot].first != 0 || !sources_[0].snapshot) return false;
-    *name = sources_[0].columns[slots_[slot].second];
+  // The name of the table column in `slot`, when it belongs to the table `source` (whose scan prunes).
+  bool PushdownColumn(size_t slot, size_t source, std::string* name) const {
+    if (slots_[slot].first != source || !sources_[source].snapshot) return false;
+    *name = sources_[source].columns[slots_[slot].second];
     return true;
   }
 
@@ -1050,6 +1155,9 @@ class Binder {
   size_t visible_ = 0;  // sources_[0, visible_) can be named (a join's ON sees only the tables before it)
   std::vector<std::pair<size_t, size_t>> slots_;  // (source, column) of each scan-chunk input
   std::vector<PendingJoin> pending_joins_;
+  // Per source, the conjuncts (of WHERE and ON) over it alone that run on its rows before the joins.
+  std::vector<std::vector<BoundExprPtr>> source_filters_;
+  SourcePos query_pos_;
   bool join_use_nulls_ = false;
   std::map<std::string, const Expr*> aliases_;
   std::set<std::string> expanding_;

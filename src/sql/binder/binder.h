@@ -9,11 +9,19 @@
 // column IN (constants) are pushed into the scan for partition / primary-key / min-max pruning.
 //
 // Sources are tables, subqueries in FROM and CTEs (WITH name AS (SELECT ...), bound where they are
-// used). INNER and LEFT JOIN ... ON a = b [AND ...] / USING (...) become hash joins whose right side is
-// a plan of its own that reads only the columns the query uses; WHERE conjuncts over the FROM source
-// alone run before the joins. Scalar subqueries and the sets of x IN (SELECT ...) are run while binding
-// and become constants and hash sets. UNION ALL converts each column to the common type of its SELECTs.
-// Correlated subqueries are not supported: a subquery sees only its own sources.
+// used). INNER and LEFT JOIN ... ON a = b [AND ...] / USING (...) become hash joins whose right side (the
+// build side) is a plan of its own that reads only the columns the query uses and returns only those
+// read after the join. Conjuncts over one source alone run on its rows before the joins, with their scan
+// ranges: WHERE and INNER JOIN ON conjuncts over the FROM source in its scan; WHERE conjuncts over the
+// right side of an INNER JOIN, and ON conjuncts over the right side of any join, in that side's plan
+// (WHERE conjuncts over the right side of a LEFT JOIN stay after it, as they see the rows it extends).
+// For a single INNER JOIN of two tables, when the FROM table reads fewer rows (after pruning by its own
+// conjuncts) the sides are swapped: the joined table is scanned and probes, the FROM table builds
+// (setting join_reorder = 0 turns this off). Names resolve before the swap and every expression is
+// remapped after it, so the result's rows, names, order of columns and types do not change. Scalar
+// subqueries and the sets of x IN (SELECT ...) are run while binding and become constants and hash sets.
+// UNION ALL converts each column to the common type of its SELECTs. Correlated subqueries are not
+// supported: a subquery sees only its own sources.
 #pragma once
 
 #include <functional>
