@@ -168,7 +168,7 @@ class Binder {
     if (q.where) {
       if (HasAggregate(*q.where))
         Throw(ErrorCode::kInvalidArgument, q.where->pos, "aggregate functions are not allowed in WHERE");
-      BoundExprPtr where = BindScan(*q.where);
+      BoundExprPtr where = Condition(BindScan(*q.where), "WHERE", q.where->pos);
       std::vector<BoundExprPtr> conjuncts;
       Conjuncts(where, &conjuncts);
       for (const auto& c : conjuncts) {
@@ -200,7 +200,7 @@ class Binder {
       plan.outputs.push_back(BindStage2(*e));
       plan.output_names.push_back(e->alias.empty() ? e->ToString() : e->alias);
     }
-    if (q.having) plan.having = BindStage2(*q.having);
+    if (q.having) plan.having = Condition(BindStage2(*q.having), "HAVING", q.having->pos);
     for (const auto& o : q.order_by) {
       const Expr* key = Positional(*o.expr, items, "ORDER BY");
       plan.order_by.push_back({BindStage2(*key), o.descending, o.nulls_first.value_or(false)});
@@ -393,7 +393,7 @@ class Binder {
         // the build side, for LEFT JOIN too. For INNER JOIN, one on the FROM source alone filters that
         // source before the joins, and any other the joined rows; for LEFT JOIN, conditions on the
         // left side would have to keep the left rows they fail, which a filter cannot.
-        BoundExprPtr cond = BindScan(*c);
+        BoundExprPtr cond = Condition(BindScan(*c), "ON", c->pos);
         std::set<size_t> refs = SourcesOf(*cond);
         if (refs.empty() || (refs.size() == 1 && *refs.begin() == source)) {
           source_filters_[source].push_back(cond);
@@ -1044,6 +1044,16 @@ class Binder {
   }
 
   // Conjuncts `column op constant` / `column IN (constants)` become scan ranges.
+  // A filter condition must be an integer or Bool (NULL counts as false), as ClickHouse's filters are.
+  static BoundExprPtr Condition(BoundExprPtr e, const char* clause, const SourcePos& pos) {
+    const DataType& b = e->type->Base();
+    if (!b.IsInteger() && b.id() != TypeId::kBool)
+      Throw(ErrorCode::kInvalidArgument, pos,
+            fmt::format("{} needs a condition (UInt8, Bool or another integer), not {} '{}'", clause,
+                        e->type->Name(), e->text));
+    return e;
+  }
+
   static void FlattenAnd(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
     if (e->kind == BoundExpr::Kind::kFunction && e->function.name == "and") {
       for (const auto& a : e->args) FlattenAnd(a, out);
