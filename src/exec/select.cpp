@@ -306,7 +306,10 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
                                 ? *plan.limit + plan.offset
                                 : SIZE_MAX;
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, morsels.size())));
+  // A thread per core, but none beyond the morsels, and no extra thread for a few morsels: starting one
+  // costs more than reading two granules.
+  constexpr size_t kMorselsPerExtraThread = 4;
+  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, morsels.size() / kMorselsPerExtraThread)));
 
   struct Worker {
     std::unique_ptr<GroupTable> groups;
