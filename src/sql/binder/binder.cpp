@@ -912,13 +912,43 @@ class Binder {
       if (is_null(a)) a = BoundExpr::Constant(std::monostate{}, DataType::Nullable(t), a->text);
   }
 
+  // A NULL constant among the arguments of a function with ClickHouse's default NULL handling makes the
+  // result NULL whatever the other arguments are. The NULL literal's type (Nullable(UInt8)) may not fit
+  // beside them (`s = NULL` with a String s): then the call is bound with the NULL taking the type of the
+  // first other argument, and becomes a NULL constant of the Nullable result type. Null when that does not
+  // bind either (or the function treats NULL specially).
+  BoundExprPtr NullCall(const Expr& e, const std::vector<BoundExprPtr>& args) {
+    static const std::set<std::string> kSpecial = {"isNull", "isNotNull", "coalesce",   "ifNull", "nullIf",
+                                                   "if",     "multiIf",   "toTypeName", "array",  "tuple",
+                                                   "and",    "or",        "xor",        "not"};
+    if (kSpecial.count(e.function)) return nullptr;
+    auto is_null = [](const BoundExpr& a) { return a.IsConstant() && IsNull(a.constant); };
+    DataTypePtr other;
+    bool any_null = false;
+    for (const auto& a : args) {
+      if (is_null(*a))
+        any_null = true;
+      else if (!other)
+        other = a->type;
+    }
+    if (!any_null || !other) return nullptr;
+    std::vector<DataTypePtr> types;
+    for (const auto& a : args) types.push_back(is_null(*a) ? MakeNullable(BaseType(other)) : a->type);
+    auto bound = function::FunctionRegistry::Default().BindScalar(e.function, types);
+    if (!bound.ok()) return nullptr;
+    return BoundExpr::Constant(Value{}, MakeNullable(bound->result_type), e.ToString());
+  }
+
   BoundExprPtr Call(const Expr& e, std::vector<BoundExprPtr> args) {
     if (IsComparison(e.function) && args.size() == 2) CoerceComparison(args);
     if (e.function == "array") CoerceNullElements(args);
     std::vector<DataTypePtr> types;
     for (const auto& a : args) types.push_back(a->type);
     auto bound = function::FunctionRegistry::Default().BindScalar(e.function, types);
-    if (!bound.ok()) Throw(bound.status().code(), e.pos, bound.status().message());
+    if (!bound.ok()) {
+      if (BoundExprPtr null = NullCall(e, args)) return null;
+      Throw(bound.status().code(), e.pos, bound.status().message());
+    }
     auto out = std::make_shared<BoundExpr>();
     out->kind = BoundExpr::Kind::kFunction;
     out->type = bound->result_type;
