@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sql/parser/parser.h"
+
 namespace aurora::sql {
 
 namespace {
@@ -22,7 +24,7 @@ std::string Quote(std::string_view s) {
 std::string Name(const std::string& n) {
   bool plain = !n.empty() && (std::isalpha(static_cast<unsigned char>(n[0])) || n[0] == '_');
   for (char c : n) plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-  if (plain) return n;
+  if (plain && !IsReservedWord(n)) return n;
   std::string out = "`";
   for (char c : n) {
     if (c == '`' || c == '\\') out += '\\';

@@ -1130,4 +1130,8 @@ Result<ExprPtr> ParseExpression(std::string_view text) {
   return Run<ExprPtr>(text, [](Parser& p) { return p.ExpressionOnly(); });
 }
 
+bool IsReservedWord(std::string_view word) {
+  return IsReserved(word);
+}
+
 }  // namespace aurora::sql

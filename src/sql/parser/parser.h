@@ -26,4 +26,7 @@ Result<std::vector<std::string>> SplitStatements(std::string_view text);
 // Parses one expression (used for DEFAULT expressions stored as text, and in tests).
 Result<ExprPtr> ParseExpression(std::string_view text);
 
+// Whether `word` is reserved (ends an expression or clause, so a name spelled like it must be quoted).
+bool IsReservedWord(std::string_view word);
+
 }  // namespace aurora::sql

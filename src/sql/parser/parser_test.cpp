@@ -280,3 +280,24 @@ TEST(ParserTest, SplitStatementsRespectsStringsCommentsAndInlineData) {
 
 }  // namespace
 }  // namespace aurora::sql
+
+namespace aurora::sql {
+namespace {
+
+// Normalized SQL quotes a name spelled like a reserved word, so it parses again to the same query (the
+// parser takes `NOT.x` after a unary minus as a qualified column).
+TEST(ParserTest, NormalizedSqlQuotesReservedNames) {
+  for (const char* sql : {"SELECT -NOT.ry AS qq", "SELECT `from`.x, `select` FROM t AS `from`",
+                          "SELECT `order` FROM `group` ORDER BY `order`"}) {
+    auto first = ParseStatement(sql);
+    ASSERT_TRUE(first.ok()) << sql << ": " << first.status().ToString();
+    const std::string normalized = first->select->ToString();
+    auto again = ParseStatement(normalized);
+    ASSERT_TRUE(again.ok()) << normalized << ": " << again.status().ToString();
+    EXPECT_EQ(again->select->ToString(), normalized);
+  }
+  EXPECT_EQ(ParseStatement("SELECT -NOT.ry AS qq")->select->ToString(), "SELECT negate(`NOT`.ry) AS qq");
+}
+
+}  // namespace
+}  // namespace aurora::sql
