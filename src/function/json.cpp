@@ -48,6 +48,7 @@ std::vector<PathStep> PathAt(const std::vector<Datum>& in, size_t row) {
 // The element at `path` in `json`, or false.
 bool Find(dom::parser& parser, std::string_view json, const std::vector<PathStep>& path, dom::element* out) {
   dom::element e;
+  if (json.empty()) return false;  // not JSON (and simdjson would copy from a null pointer)
   if (parser.parse(json.data(), json.size()).get(e)) return false;
   for (const PathStep& s : path) {
     if (e.is_object()) {
