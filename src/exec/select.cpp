@@ -199,14 +199,13 @@ void AppendRows(RowSet* set, const std::vector<ColumnPtr>& cols, size_t rows) {
   set->rows += rows;
 }
 
-// The order of `set`'s rows by `keys` (ties keep their input order); with `keep`, only the first
-// `keep` positions are sorted.
-std::vector<uint32_t> SortPermutation(const RowSet& set, size_t first_key, const std::vector<SortKey>& keys,
-                                      size_t keep = SIZE_MAX) {
-  std::vector<uint32_t> perm(set.rows);
-  std::iota(perm.begin(), perm.end(), 0u);
-  if (keys.empty()) return perm;
-  auto less = [&](uint32_t a, uint32_t b) {
+// Row a before row b of `set` in the order of `keys` (columns from `first_key` on); equal keys keep their
+// row order, so sorts are stable.
+struct RowLess {
+  const RowSet& set;
+  size_t first_key;
+  const std::vector<SortKey>& keys;
+  bool operator()(uint32_t a, uint32_t b) const {
     for (size_t k = 0; k < keys.size(); ++k) {
       const Column& c = *set.columns[first_key + k];
       bool na = c.IsNull(a), nb = c.IsNull(b);
@@ -217,8 +216,17 @@ std::vector<uint32_t> SortPermutation(const RowSet& set, size_t first_key, const
       int cmp = c.CompareAt(a, c, b);
       if (cmp != 0) return keys[k].descending ? cmp > 0 : cmp < 0;
     }
-    return a < b;  // stable: equal keys keep their input order
-  };
+    return a < b;
+  }
+};
+
+// The order of `set`'s rows by `keys`; with `keep`, only the first `keep` positions.
+std::vector<uint32_t> SortPermutation(const RowSet& set, size_t first_key, const std::vector<SortKey>& keys,
+                                      size_t keep = SIZE_MAX) {
+  std::vector<uint32_t> perm(set.rows);
+  std::iota(perm.begin(), perm.end(), 0u);
+  if (keys.empty()) return perm;
+  RowLess less{set, first_key, keys};
   if (keep < perm.size() / 2) {
     std::partial_sort(perm.begin(), perm.begin() + keep, perm.end(), less);
     perm.resize(keep);
@@ -228,18 +236,45 @@ std::vector<uint32_t> SortPermutation(const RowSet& set, size_t first_key, const
   return perm;
 }
 
-// Keeps only the first `keep` rows of `set` in key order.
-void TopN(RowSet* set, size_t first_key, const std::vector<SortKey>& keys, size_t keep) {
-  if (set->rows <= keep) return;
+// The order of `set` whose rows are sorted runs [runs[i], runs[i + 1]): the runs merged pairwise, the first
+// `keep` rows kept.
+std::vector<uint32_t> MergeRuns(const RowSet& set, size_t first_key, const std::vector<SortKey>& keys,
+                                std::vector<size_t> runs, size_t keep) {
+  std::vector<uint32_t> perm(set.rows), tmp(set.rows);
+  std::iota(perm.begin(), perm.end(), 0u);
+  RowLess less{set, first_key, keys};
+  while (runs.size() > 2) {
+    std::vector<size_t> next = {0};
+    for (size_t r = 0; r + 1 < runs.size(); r += 2) {
+      const size_t b = runs[r], m = runs[r + 1], e = r + 2 < runs.size() ? runs[r + 2] : runs[r + 1];
+      std::merge(perm.begin() + b, perm.begin() + m, perm.begin() + m, perm.begin() + e, tmp.begin() + b,
+                 less);
+      next.push_back(e);
+    }
+    perm.swap(tmp);
+    runs = std::move(next);
+  }
+  if (keep < perm.size()) perm.resize(keep);
+  return perm;
+}
+
+// Sorts the rows of `set` by `keys` (the first `keep` of them only), in place.
+void SortRows(RowSet* set, size_t first_key, const std::vector<SortKey>& keys, size_t keep) {
   std::vector<uint32_t> perm = SortPermutation(*set, first_key, keys, keep);
-  perm.resize(keep);
+  if (perm.size() > keep) perm.resize(keep);
+  // The new columns own their dictionaries (rows from other dictionaries may be appended to them later).
   for (auto& c : set->columns) {
     auto n = std::make_shared<Column>(c->type());
-    if (c->layout().kind == ColumnLayout::Kind::kDictionary) n->SetDictionary(c->dictionary());
     n->AppendGather(*c, perm.data(), perm.size());
     c = n;
   }
-  set->rows = keep;
+  set->rows = perm.size();
+}
+
+// Keeps only the first `keep` rows of `set` in key order.
+void TopN(RowSet* set, size_t first_key, const std::vector<SortKey>& keys, size_t keep) {
+  if (set->rows <= keep) return;
+  SortRows(set, first_key, keys, keep);
 }
 
 // Evaluates outputs and sort keys over a stage-2 chunk, after HAVING.
@@ -309,7 +344,8 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
   // A thread per core, but none beyond the morsels, and no extra thread for a few morsels: starting one
   // costs more than reading two granules.
   constexpr size_t kMorselsPerExtraThread = 4;
-  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, morsels.size() / kMorselsPerExtraThread)));
+  threads = static_cast<unsigned>(
+      std::min<size_t>(threads, std::max<size_t>(1, morsels.size() / kMorselsPerExtraThread)));
 
   struct Worker {
     std::unique_ptr<GroupTable> groups;
@@ -502,6 +538,11 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
           ApplyJoins(plan, sides, 0, chunk, ctx, query, consume);
         }
       }
+      // Each worker sorts its own rows; the final stage merges the sorted runs.
+      if (!failed && !plan.aggregate && !plan.order_by.empty() && w.rows.rows > 1) {
+        check();
+        SortRows(&w.rows, plan.outputs.size(), plan.order_by, limit_keep);
+      }
     } catch (const QueryError& e) {
       w.error = Status(e.code, e.message);
       failed = true;
@@ -567,11 +608,17 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
     }
 
     check();
+    const size_t keep =
+        plan.limit && !plan.distinct && plan.limit_by.empty() ? *plan.limit + plan.offset : SIZE_MAX;
     std::vector<uint32_t> perm;
-    if (final_rows.rows > 0)
-      perm = SortPermutation(
-          final_rows, plan.outputs.size(), plan.order_by,
-          plan.limit && !plan.distinct && plan.limit_by.empty() ? *plan.limit + plan.offset : SIZE_MAX);
+    if (final_rows.rows > 0 && !plan.aggregate && !plan.order_by.empty()) {
+      std::vector<size_t> runs = {0};  // the workers' sorted runs
+      for (const auto& w : workers)
+        if (w.rows.rows > 0) runs.push_back(runs.back() + w.rows.rows);
+      perm = MergeRuns(final_rows, plan.outputs.size(), plan.order_by, std::move(runs), keep);
+    } else if (final_rows.rows > 0) {
+      perm = SortPermutation(final_rows, plan.outputs.size(), plan.order_by, keep);
+    }
     if (plan.distinct) {
       // Keep the first row of each distinct output tuple, in order.
       absl::flat_hash_map<std::string, bool> seen;
