@@ -229,8 +229,13 @@ Result<Value> ConvertValue(const DataType& type, const Value& v) {
         if (secs < 0 || secs > UINT32_MAX) return bad();
         return Value{secs};
       }
-      int64_t per = type.TicksPerSecond();
-      return Value{secs * per + nanos / (1000000000 / per)};
+      const int64_t per = type.TicksPerSecond();
+      int64_t ticks;
+      // Past about the year 2262 a DateTime64(9) no longer fits 64 bits: out of range, not a wrap.
+      if (__builtin_mul_overflow(secs, per, &ticks) ||
+          __builtin_add_overflow(ticks, nanos / (1000000000 / per), &ticks))
+        return bad();
+      return Value{ticks};
     }
   }
   // Numbers.
