@@ -136,10 +136,14 @@ ColumnPtr CastColumn(const Column& in, const DataTypePtr& to) {
             rem += tf;
           }
           int64_t ticks;
-          if (to_date)
+          if (to_date) {
             ticks = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-          else
-            ticks = secs * tt + rem * tt / tf;
+          } else if (__builtin_mul_overflow(secs, tt, &ticks) ||
+                     __builtin_add_overflow(ticks, rem * tt / tf, &ticks)) {
+            throw QueryError(ErrorCode::kInvalidArgument,
+                             fmt::format("cannot convert {} to {}: the time is out of its range",
+                                         in.type()->Name(), to->Name()));
+          }
           o[i] = static_cast<T>(ticks);
         }
       });
