@@ -473,7 +473,8 @@ GroupTable::GroupTable(std::vector<DataTypePtr> key_types) : key_types_(std::mov
 }
 
 uint32_t GroupTable::Intern(size_t key, std::string_view s) {
-  auto [it, inserted] = interned_[key].try_emplace(std::string(s), static_cast<uint32_t>(interned_[key].size()));
+  auto [it, inserted] =
+      interned_[key].try_emplace(std::string(s), static_cast<uint32_t>(interned_[key].size()));
   return it->second;
 }
 

@@ -11,6 +11,7 @@
 
 #include "common/query_error.h"
 #include "function/function_registry.h"
+#include "function/kernel_io.h"
 #include "function/numeric.h"
 
 namespace aurora::function {
@@ -94,20 +95,6 @@ inline R Compute(R x, R y) {
   }
 }
 
-// The values of `d` converted to R (one value for a constant). Converting first keeps the kernels at one
-// instantiation per result type instead of one per pair of argument types.
-template <typename R>
-std::vector<R> AsResultType(const Datum& d) {
-  const Column& c = *d.column;
-  std::vector<R> out(c.size());
-  DispatchFixed(c.layout().value_id, [&](auto tag) {
-    using A = decltype(tag);
-    const A* v = c.template Data<A>();
-    for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<R>(v[i]);
-  });
-  return out;
-}
-
 template <ArOp op>
 ColumnPtr Arithmetic(const std::vector<Datum>& args, size_t rows, TypeId result_id,
                      const DataTypePtr& result_type) {
@@ -120,8 +107,9 @@ ColumnPtr Arithmetic(const std::vector<Datum>& args, size_t rows, TypeId result_
   DispatchFixed(result_id, [&](auto tr) {
     using R = decltype(tr);
     R* o = out->template MutableData<R>();
-    const std::vector<R> a = AsResultType<R>(da);
-    const std::vector<R> b = AsResultType<R>(db);
+    // Converted first: one kernel instantiation per result type, not per pair of argument types.
+    const std::vector<R> a = ValuesAs<R>(da);
+    const std::vector<R> b = ValuesAs<R>(db);
     if constexpr ((op == ArOp::kIntDiv || op == ArOp::kModulo) && std::is_integral_v<R>) {
       // Division by zero is an error unless that row is NULL.
       for (size_t i = 0; i < rows; ++i) {

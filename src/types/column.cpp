@@ -165,31 +165,14 @@ void Column::MarkNotNull() {
 
 void Column::AppendNull() {
   AURORA_CHECK_MSG(layout_.nullable, "NULL appended to a column that is not Nullable");
+  AURORA_CHECK_MSG(layout_.kind != ColumnLayout::Kind::kArray, "an array column is never nullable");
   if (nulls.empty()) nulls.resize_fill(size_, 0);
-  switch (layout_.kind) {
-    case ColumnLayout::Kind::kFixed:
-      data.resize_fill(data.size() + layout_.width, 0);
-      break;
-    case ColumnLayout::Kind::kString:
-      offsets.push_back(chars.size());
-      break;
-    case ColumnLayout::Kind::kDictionary: {
-      uint32_t code = CodeFor("");
-      data.append(reinterpret_cast<const uint8_t*>(&code), 4);
-      break;
-    }
-    case ColumnLayout::Kind::kArray:
-      AURORA_CHECK_MSG(false, "an array column is never nullable");
-  }
+  AppendEmptyValue();
   nulls.push_back(1);
   ++size_;
 }
 
-void Column::AppendDefault() {
-  if (layout_.nullable) {
-    AppendNull();
-    return;
-  }
+void Column::AppendEmptyValue() {
   switch (layout_.kind) {
     case ColumnLayout::Kind::kFixed:
       data.resize_fill(data.size() + layout_.width, 0);
@@ -206,6 +189,14 @@ void Column::AppendDefault() {
       offsets.push_back(child_->size());
       break;
   }
+}
+
+void Column::AppendDefault() {
+  if (layout_.nullable) {
+    AppendNull();
+    return;
+  }
+  AppendEmptyValue();
   MarkNotNull();
   ++size_;
 }

@@ -108,6 +108,8 @@ class Column {
 
  private:
   void MarkNotNull();
+  // The value of an empty slot (zero, '', no elements) without touching the null map or the size.
+  void AppendEmptyValue();
   uint32_t CodeFor(std::string_view s);
   // Code in our own dictionary of `other`'s code `code`; caches a code map per source dictionary.
   uint32_t RemapCode(const Column& other, uint32_t code);

@@ -42,7 +42,7 @@ enum class TypeId : uint8_t {
   kDateTime64,  // Int64 ticks of 10^-precision seconds since the epoch; time zone as DateTime
   kNullable,
   kLowCardinality,
-  kArray,  // elements of nested() type, one variable-length list per row
+  kArray,           // elements of nested() type, one variable-length list per row
   kIntervalSecond,  // Int64 count of units; expressions only, never stored
   kIntervalMinute,
   kIntervalHour,
