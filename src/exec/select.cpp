@@ -262,9 +262,9 @@ std::vector<uint32_t> MergeRuns(const RowSet& set, size_t first_key, const std::
 void SortRows(RowSet* set, size_t first_key, const std::vector<SortKey>& keys, size_t keep) {
   std::vector<uint32_t> perm = SortPermutation(*set, first_key, keys, keep);
   if (perm.size() > keep) perm.resize(keep);
-  // The new columns own their dictionaries (rows from other dictionaries may be appended to them later).
   for (auto& c : set->columns) {
     auto n = std::make_shared<Column>(c->type());
+    if (c->layout().kind == ColumnLayout::Kind::kDictionary) n->SetDictionary(c->dictionary());
     n->AppendGather(*c, perm.data(), perm.size());
     c = n;
   }

@@ -259,7 +259,17 @@ void Column::AppendFloat(double v) {
 }
 
 uint32_t Column::CodeFor(std::string_view s) {
-  AURORA_CHECK_MSG(own_dictionary_ != nullptr, "appending a new value to a shared dictionary");
+  if (own_dictionary_ == nullptr) {
+    // Shared dictionary: take a copy of our own before adding to it (the codes keep their meaning).
+    auto own = std::make_shared<Column>(DataType::Make(TypeId::kString));
+    own->AppendRange(*dictionary_, 0, dictionary_->size());
+    auto index = std::make_shared<absl::flat_hash_map<std::string, uint32_t>>();
+    for (size_t code = 0; code < own->size(); ++code)
+      index->emplace(std::string(own->StringAt(code)), static_cast<uint32_t>(code));
+    own_dictionary_ = own;
+    dict_index_ = std::move(index);
+    dictionary_ = own_dictionary_;
+  }
   // Look up before inserting: most values are already in the dictionary, and a lookup by view does not
   // allocate a key.
   auto it = dict_index_->find(absl::string_view(s.data(), s.size()));

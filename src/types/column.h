@@ -94,7 +94,8 @@ class Column {
   void SetSizeUnsafe(size_t n) { size_ = n; }
 
   // ---- dictionary columns
-  // Shares `dict` as this column's dictionary (codes appended later must index it).
+  // Shares `dict` as this column's dictionary (codes appended later must index it). Appending a value
+  // that needs a new dictionary entry first copies the dictionary into one of the column's own.
   void SetDictionary(std::shared_ptr<const Column> dict);
   const std::shared_ptr<const Column>& dictionary() const { return dictionary_; }
 

@@ -38,6 +38,28 @@ TEST(ColumnTest, DictionaryColumnsShareCodesForEqualValues) {
   EXPECT_LT(c.CompareAt(1, c, 0), 0);
 }
 
+// A column sharing another's dictionary takes rows from a different dictionary by copying the shared one
+// first; the rows it already had keep their values.
+TEST(ColumnTest, SharedDictionaryIsCopiedBeforeItGrows) {
+  const DataTypePtr lc = DataType::LowCardinality(DataType::Make(TypeId::kString));
+  auto a = std::make_shared<Column>(lc);
+  for (const char* v : {"x", "y", "x"}) a->AppendString(v);
+  auto b = std::make_shared<Column>(lc);
+  for (const char* v : {"z", "y"}) b->AppendString(v);
+
+  const size_t before = a->dictionary()->size();
+  Column shared(lc);
+  shared.SetDictionary(a->dictionary());
+  shared.AppendRange(*a, 0, 3);
+  shared.AppendRange(*b, 0, 2);
+  ASSERT_EQ(shared.size(), 5u);
+  const char* expected[] = {"x", "y", "x", "z", "y"};
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(shared.StringAt(i), expected[i]) << i;
+  EXPECT_NE(shared.dictionary(), a->dictionary());
+  EXPECT_EQ(a->dictionary()->size(), before);          // the shared dictionary itself is untouched
+  EXPECT_EQ(shared.dictionary()->size(), before + 1);  // "z" added to the copy
+}
+
 TEST(ColumnTest, FixedWidthValuesAndComparison) {
   Column c(DataType::Make(TypeId::kInt16));
   c.AppendInt(-5);
