@@ -134,7 +134,7 @@ Result<QueryResult> Database::Execute(std::string_view text, const QueryOptions&
   }
   QueryLogEntry log;
   log.query_id = id;
-  log.query = std::string(text);
+  log.query = std::string(text.substr(0, QueryLog::kMaxQueryText));  // not the megabytes of an INSERT's data
   log.start_time_ms = start_ms;
   log.duration_ms = static_cast<uint64_t>(ctx.elapsed_seconds() * 1000);
   log.memory_usage = ctx.memory().peak();

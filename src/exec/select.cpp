@@ -199,6 +199,12 @@ void AppendRows(RowSet* set, const std::vector<ColumnPtr>& cols, size_t rows) {
   set->rows += rows;
 }
 
+// Sets used[i] for every input column i that `e` reads (inputs past `used` belong to joined columns).
+void MarkInputs(const BoundExpr& e, std::vector<bool>* used) {
+  if (e.kind == BoundExpr::Kind::kInput && e.input < used->size()) (*used)[e.input] = true;
+  for (const auto& a : e.args) MarkInputs(*a, used);
+}
+
 // Row a before row b of `set` in the order of `keys` (columns from `first_key` on); equal keys keep their
 // row order, so sorts are stable.
 struct RowLess {
@@ -363,11 +369,7 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
   std::vector<size_t> where_columns, other_columns;
   if (plan.snapshot) {
     std::vector<bool> used(plan.scan_columns.size(), false);
-    std::function<void(const BoundExpr&)> mark = [&](const BoundExpr& e) {
-      if (e.kind == BoundExpr::Kind::kInput) used[e.input] = true;
-      for (const auto& a : e.args) mark(*a);
-    };
-    if (plan.where) mark(*plan.where);
+    if (plan.where) MarkInputs(*plan.where, &used);
     for (size_t i = 0; i < used.size(); ++i) (used[i] ? where_columns : other_columns).push_back(i);
   }
   // The table columns each WHERE conjunct reads, and those read after the filter, for granules where
@@ -377,34 +379,24 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
   std::vector<bool> downstream(plan.scan_columns.size(), false);
   const bool prove = plan.snapshot && !plan.where_conjuncts.empty() && plan.where_conjuncts.size() <= 64;
   if (prove) {
-    auto marker = [&](std::vector<bool>* used) {
-      return [used](const BoundExpr& root) {
-        std::function<void(const BoundExpr&)> mark = [&](const BoundExpr& e) {
-          if (e.kind == BoundExpr::Kind::kInput && e.input < used->size()) (*used)[e.input] = true;
-          for (const auto& a : e.args) mark(*a);
-        };
-        mark(root);
-      };
-    };
     for (const auto& c : plan.where_conjuncts) {
       std::vector<bool> used(plan.scan_columns.size(), false);
-      marker (&used)(*c);
+      MarkInputs(*c, &used);
       conjunct_columns.push_back(std::move(used));
     }
     // Everything evaluated over the scan chunk after WHERE (stage-2 expressions too when there is no
     // aggregation, as the stage-2 chunk is then the scan chunk).
-    auto mark_downstream = marker(&downstream);
-    for (const auto& k : plan.group_keys) mark_downstream(*k);
+    for (const auto& k : plan.group_keys) MarkInputs(*k, &downstream);
     for (const auto& a : plan.aggregates)
-      for (const auto& e : a.args) mark_downstream(*e);
+      for (const auto& e : a.args) MarkInputs(*e, &downstream);
     for (const auto& j : plan.joins)
-      for (const auto& k : j.left_keys) mark_downstream(*k);
-    if (plan.join_filter) mark_downstream(*plan.join_filter);
+      for (const auto& k : j.left_keys) MarkInputs(*k, &downstream);
+    if (plan.join_filter) MarkInputs(*plan.join_filter, &downstream);
     if (!plan.aggregate) {
-      for (const auto& e : plan.outputs) mark_downstream(*e);
-      for (const auto& k : plan.order_by) mark_downstream(*k.expr);
-      for (const auto& e : plan.limit_by) mark_downstream(*e);
-      if (plan.having) mark_downstream(*plan.having);
+      for (const auto& e : plan.outputs) MarkInputs(*e, &downstream);
+      for (const auto& k : plan.order_by) MarkInputs(*k.expr, &downstream);
+      for (const auto& e : plan.limit_by) MarkInputs(*e, &downstream);
+      if (plan.having) MarkInputs(*plan.having, &downstream);
     }
   }
 
