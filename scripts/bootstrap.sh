@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ ccache pkg-config make
-  libboost-dev libssl-dev
+  libboost-dev libssl-dev zlib1g-dev
   libsimdjson-dev nlohmann-json3-dev libzstd-dev liblz4-dev libxxhash-dev
   libabsl-dev libre2-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libsqlite3-dev
   libroaring-dev librdkafka-dev

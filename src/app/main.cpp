@@ -5,9 +5,12 @@
 //   aurora stats --data DIR [--table T]    print a table's storage statistics
 //   aurora gen   [--rows N] [--seed S]     write the standard workload as NDJSON to stdout
 //   aurora sql   --data DIR [-q SQL]        run statements (from -q, or from standard input)
+//   aurora server --data DIR [--config F]  serve the HTTP API and the ClickHouse HTTP interface
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -18,6 +21,8 @@
 #include "catalog/catalog.h"
 #include "common/strings.h"
 #include "engine/database.h"
+#include "server/config.h"
+#include "server/server.h"
 #include "sources/event_generator.h"
 #include "sql/parser/parser.h"
 #include "types/text_format.h"
@@ -113,6 +118,25 @@ bool RunStatements(Database& db, std::string_view text) {
   return ok;
 }
 
+// `aurora server`: loads the configuration, opens the data directory and serves until SIGTERM.
+int RunServer(const std::string& config_path, const std::vector<std::pair<std::string, std::string>>& flags) {
+  auto config = server::LoadConfig(config_path, server::ProcessEnvironment(), flags);
+  if (!config.ok()) return Fail(config.status());
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  auto db = Database::Open(FileSystem::Posix(), config->data_dir, Clock::System());
+  if (!db.ok()) return Fail(db.status());
+  auto srv = server::Server::Make(*config, **db);
+  if (!srv.ok()) return Fail(srv.status());
+  const char* scheme = config->tls_cert.empty() ? "http" : "https";
+  fmt::print("aurora {} serving data directory {}\n", kVersion, config->data_dir);
+  fmt::print("  API and web app     {}://{}:{}/\n", scheme, config->host, (*srv)->http_port());
+  if (config->clickhouse_enabled)
+    fmt::print("  ClickHouse HTTP     {}://{}:{}/\n", scheme, config->host, (*srv)->clickhouse_port());
+  std::fflush(stdout);
+  (*srv)->Run();
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"Aurora: real-time analytics in one binary"};
   app.require_subcommand(1);
@@ -144,8 +168,43 @@ int Main(int argc, char** argv) {
   sql_cmd->add_option("--data", data_dir, "Data directory")->capture_default_str();
   sql_cmd->add_option("-q,--query", query, "Statements to run, separated by ';'");
 
+  std::string config_path;
+  std::vector<std::string> config_sets;
+  std::map<std::string, std::string> server_flags;  // configuration key -> value given as a flag
+  std::vector<std::pair<std::string, CLI::Option*>> server_options;
+  auto* server_cmd = app.add_subcommand(
+      "server", "Serve the HTTP API (and web app) and the ClickHouse HTTP interface on a data directory");
+  server_cmd->add_option("--config", config_path, "TOML configuration file")->check(CLI::ExistingFile);
+  for (std::string key : {"data", "host", "http_port", "clickhouse_port", "threads", "tls_cert", "tls_key",
+                          "demo_rate", "log_level"}) {
+    std::string flag = key;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    server_options.emplace_back(
+        key, server_cmd->add_option("--" + flag, server_flags[key], "Configuration key " + key));
+  }
+  bool demo_flag = false;
+  server_cmd->add_flag("--demo", demo_flag, "Generate the standard workload into table `events`");
+  server_cmd->add_option("--set", config_sets, "Any configuration key: --set key=value (repeatable)");
+  server_cmd->footer(
+      "Configuration comes from --config, then AURORA_<KEY> variables, then flags; docs/api.md "
+      "lists every key.");
+
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
+
+  if (*server_cmd) {
+    std::vector<std::pair<std::string, std::string>> flags;
+    for (const auto& [key, option] : server_options)
+      if (!option->empty()) flags.emplace_back(key, server_flags[key]);
+    if (demo_flag) flags.emplace_back("demo", "true");
+    for (const auto& kv : config_sets) {
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos)
+        return Fail(AURORA_ERROR(kInvalidArgument, "--set takes key=value, not '{}'", kv));
+      flags.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    return RunServer(config_path, flags);
+  }
 
   if (*version) {
     fmt::print("aurora {}\n", kVersion);

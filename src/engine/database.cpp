@@ -142,6 +142,7 @@ Result<QueryResult> Database::Execute(std::string_view text, const QueryOptions&
     r->query_id = id;
     r->elapsed_seconds = ctx.elapsed_seconds();
     r->memory_peak = ctx.memory().peak();
+    r->format = ctx.output_format;
     log.read_rows = r->rows_read;
     log.read_bytes = r->bytes_read;
     log.written_rows = r->rows_written;
@@ -172,6 +173,7 @@ std::vector<std::string> Database::RunningQueries() {
 
 Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx) {
   AURORA_ASSIGN_OR_RETURN(sql::Statement st, sql::ParseStatement(text));
+  ctx.output_format = st.format;
   switch (st.kind) {
     case sql::Statement::Kind::kCreateTable:
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.create->database));

@@ -47,6 +47,7 @@ struct QueryResult {
   std::string query_id;
   double elapsed_seconds = 0;
   int64_t memory_peak = 0;  // bytes the statement held at most
+  std::string format;       // the statement's FORMAT clause (the output format it asked for), or empty
   uint64_t num_rows() const {
     uint64_t n = 0;
     for (const auto& c : chunks) n += c.num_rows;

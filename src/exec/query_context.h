@@ -47,6 +47,7 @@ class QueryContext {
   const std::string& query_id() const { return query_id_; }
   QuerySettings settings;
   std::map<std::string, std::string> params;  // values of the statement's {name:Type} placeholders
+  std::string output_format;                  // the statement's FORMAT clause, if it has one
 
   // Asks the query to stop; it ends with kAborted at its next check. Safe from any thread.
   void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }

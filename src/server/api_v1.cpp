@@ -1,0 +1,234 @@
+// API v1 routes: /v1/sql, /v1/events, /v1/tables. docs/api.md describes them for users.
+#include <chrono>
+
+#include <fmt/format.h>
+#include <boost/beast/http/verb.hpp>
+#include <nlohmann/json.hpp>
+
+#include "common/logging.h"
+#include "formats/format_writer.h"
+#include "server/server.h"
+
+namespace aurora::server {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+HttpResponse Json(unsigned status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse Error(const Status& st) {
+  return Json(HttpStatus(st.code()), ErrorJson(st));
+}
+
+// Text of a JSON scalar, as a query parameter or setting value: strings as they are, numbers and
+// booleans as written.
+Result<std::string> ScalarText(const nlohmann::json& v, std::string_view what) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return std::string(v.get<bool>() ? "true" : "false");
+  if (v.is_number()) return v.dump();
+  return AURORA_ERROR(kInvalidArgument, "{} must be a string, number or boolean, not {}", what,
+                      v.type_name());
+}
+
+bool ValidTableName(std::string_view name) {
+  if (name.empty() || name.size() > 200) return false;
+  if (!(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
+}
+
+}  // namespace
+
+HttpResponse FormatResult(QueryResult result, formats::Format format) {
+  auto writer = formats::FormatWriter::Make(format, result.names, result.types);
+  if (!writer.ok()) return Error(writer.status());
+  HttpResponse r;
+  r.content_type = std::string(formats::ContentType(format));
+  struct State {
+    QueryResult result;
+    std::unique_ptr<formats::FormatWriter> writer;
+    size_t next = 0;
+    bool done = false;
+  };
+  auto state = std::make_shared<State>(State{std::move(result), std::move(*writer)});
+  state->writer->WritePrefix(&r.body);
+  auto suffix = [](State& s, std::string* out) {
+    formats::OutputStatistics stats;
+    stats.elapsed_seconds = s.result.elapsed_seconds;
+    stats.rows_read = s.result.rows_read;
+    stats.bytes_read = s.result.bytes_read;
+    s.writer->WriteSuffix(stats, out);
+  };
+  if (state->result.num_rows() <= 8192) {
+    for (const auto& chunk : state->result.chunks) state->writer->WriteChunk(chunk, &r.body);
+    suffix(*state, &r.body);
+    return r;
+  }
+  r.stream = [state, suffix](std::string* out) {
+    if (state->next < state->result.chunks.size()) {
+      state->writer->WriteChunk(state->result.chunks[state->next], out);
+      state->result.chunks[state->next] = Chunk{};  // sent: free it
+      ++state->next;
+      return true;
+    }
+    suffix(*state, out);
+    return false;
+  };
+  return r;
+}
+
+HttpResponse Server::ApiSql(HttpRequest& req, const Caller& caller) {
+  (void)caller;
+  std::string sql;
+  std::string format;
+  QueryOptions options;
+  auto content_type = req.Header("Content-Type");
+  if (content_type.rfind("application/json", 0) == 0) {
+    nlohmann::json doc = nlohmann::json::parse(req.body, nullptr, false);
+    if (!doc.is_object())
+      return Error(AURORA_ERROR(
+          kInvalidArgument,
+          "the body is not a JSON object; send {{\"query\": \"SELECT ...\", \"params\": {{...}}}} "
+          "or the SQL text as text/plain"));
+    for (const auto& [key, value] : doc.items()) {
+      if (key == "query" || key == "sql") {
+        if (!value.is_string()) return Error(AURORA_ERROR(kInvalidArgument, "\"{}\" must be a string", key));
+        sql = value.get<std::string>();
+      } else if (key == "format") {
+        if (!value.is_string()) return Error(AURORA_ERROR(kInvalidArgument, "\"format\" must be a string"));
+        format = value.get<std::string>();
+      } else if (key == "query_id") {
+        if (!value.is_string()) return Error(AURORA_ERROR(kInvalidArgument, "\"query_id\" must be a string"));
+        options.query_id = value.get<std::string>();
+      } else if (key == "params" || key == "settings") {
+        if (!value.is_object()) return Error(AURORA_ERROR(kInvalidArgument, "\"{}\" must be an object", key));
+        for (const auto& [name, v] : value.items()) {
+          auto text = ScalarText(v, fmt::format("{} '{}'", key, name));
+          if (!text.ok()) return Error(text.status());
+          if (key == "params")
+            options.params[name] = *text;
+          else
+            options.settings.emplace_back(name, *text);
+        }
+      } else {
+        return Error(AURORA_ERROR(
+            kInvalidArgument,
+            "unknown field \"{}\" in the request (query, params, settings, format, query_id)", key));
+      }
+    }
+  } else {
+    sql = req.body;
+  }
+  for (const auto& [key, value] : req.query) {
+    if (key == "format" || key == "default_format") {
+      format = value;
+    } else if (key == "query") {
+      if (sql.empty()) sql = value;
+    } else if (key == "query_id") {
+      options.query_id = value;
+    } else if (key.rfind("param_", 0) == 0) {
+      options.params[key.substr(6)] = value;
+    } else {
+      options.settings.emplace_back(key, value);
+    }
+  }
+  if (sql.find_first_not_of(" \t\r\n") == std::string::npos)
+    return Error(
+        AURORA_ERROR(kInvalidArgument, "no statement: send SQL in the body or the 'query' parameter"));
+  auto result = db_.Execute(sql, options);
+  metrics_.RecordQuery(result.ok(), result.ok() ? result->elapsed_seconds : 0);
+  if (!result.ok()) return Error(result.status());
+  HttpResponse r;
+  const std::string query_id = result->query_id;
+  if (result->names.empty()) {
+    nlohmann::json doc = {{"query_id", result->query_id},
+                          {"rows_written", result->rows_written},
+                          {"statistics", {{"elapsed", result->elapsed_seconds}}}};
+    r.body = doc.dump();
+  } else {
+    if (!result->format.empty()) format = result->format;
+    auto f = formats::OutputFormat(format.empty() ? "JSON" : format);
+    if (!f.ok()) return Error(f.status());
+    r = FormatResult(std::move(*result), *f);
+  }
+  r.headers.emplace_back("X-Aurora-Query-Id", query_id);
+  return r;
+}
+
+HttpResponse Server::ApiEvents(HttpRequest& req, const Caller& caller) {
+  (void)req;
+  (void)caller;
+  return Error(AURORA_ERROR(kNotSupported, "the events API is not available in this build"));
+}
+
+HttpResponse Server::ApiTables(HttpRequest& req, const Caller& caller) {
+  (void)req;
+  (void)caller;
+  nlohmann::json tables = nlohmann::json::array();
+  for (const auto& name : db_.catalog().TableNames()) {
+    auto table = db_.catalog().GetTable(name);
+    if (!table.ok()) continue;
+    storage::TableStats s = (*table)->Stats();
+    tables.push_back(
+        {{"name", name}, {"rows", s.rows}, {"bytes_on_disk", s.bytes_on_disk}, {"parts", s.parts}});
+  }
+  return Json(200, nlohmann::json{{"tables", tables}}.dump());
+}
+
+HttpResponse Server::ApiTable(HttpRequest& req, const Caller& caller, const std::string& name) {
+  (void)caller;
+  if (!ValidTableName(name))
+    return Error(AURORA_ERROR(
+        kInvalidArgument,
+        "'{}' is not a table name (letters, digits and underscores, not starting with a digit)", name));
+  if (req.method == http::verb::delete_) {
+    Status st = db_.catalog().DropTable(name);
+    if (!st.ok()) return Error(st);
+    return Json(200, nlohmann::json{{"dropped", name}}.dump());
+  }
+  auto table = db_.catalog().GetTable(name);
+  if (!table.ok()) return Error(table.status());
+  storage::TableSchema schema = (*table)->schema();
+  storage::TableStats s = (*table)->Stats();
+  nlohmann::json columns = nlohmann::json::array();
+  uint64_t compressed = 0, uncompressed = 0;
+  for (const auto& c : schema.columns) {
+    nlohmann::json col = {{"name", c.name}, {"type", c.type->Name()}};
+    if (!c.comment.empty()) col["comment"] = c.comment;
+    if (!c.default_expr.empty()) col["default"] = c.default_expr;
+    columns.push_back(std::move(col));
+  }
+  for (const auto& c : s.columns) {
+    compressed += c.compressed_bytes;
+    uncompressed += c.uncompressed_bytes;
+  }
+  uint64_t quarantined = 0;
+  if (auto q = db_.catalog().GetTable(name + "_quarantine"); q.ok()) quarantined = (*q)->Stats().rows;
+  nlohmann::json doc = {
+      {"name", name},
+      {"columns", columns},
+      {"order_by", schema.order_by},
+      {"partition_by", schema.partition_by.ToString()},
+      {"ttl", schema.ttl ? schema.ttl->ToString() : ""},
+      {"rows", s.rows},
+      {"buffered_rows", s.buffer_rows},
+      {"parts", s.parts},
+      {"bytes_on_disk", s.bytes_on_disk},
+      {"uncompressed_bytes", uncompressed},
+      {"compression_ratio",
+       compressed ? static_cast<double>(uncompressed) / static_cast<double>(compressed) : 0.0},
+      {"wal_bytes", s.wal_bytes},
+      {"ingest_rows_per_second", metrics_.IngestRate(name)},
+      {"quarantined_rows", quarantined},
+  };
+  return Json(200, doc.dump());
+}
+
+}  // namespace aurora::server

@@ -1,0 +1,104 @@
+// Server: `aurora server`. Serves one Database over HTTP on two ports:
+//
+//   http_port         API v1 (docs/api.md): /v1/sql, /v1/events, /v1/tables, /v1/openapi.json,
+//                     /health, /ready, /metrics
+//   clickhouse_port   ClickHouse's HTTP interface (query parameter or body, FORMAT, default_format,
+//                     X-ClickHouse-* headers), so ClickHouse clients and scripts work unchanged
+//
+// Lifecycle: Make (listens, so ports are known), Run (serves until Shutdown, typically from a SIGTERM
+// handler: stop accepting, let requests in flight finish within shutdown_timeout_ms, close idle
+// connections, then flush every table's buffer into parts), then destroy.
+//
+// Requests run on `threads` threads; the Database is thread-safe.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include "engine/database.h"
+#include "formats/format.h"
+#include "server/config.h"
+#include "server/http_server.h"
+#include "server/metrics.h"
+
+namespace aurora::server {
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> Make(ServerConfig config, Database& db);
+  ~Server();
+
+  uint16_t http_port() const;
+  uint16_t clickhouse_port() const;
+
+  // Serves on the calling thread and config.threads - 1 more until Shutdown has finished.
+  void Run();
+  // Begins a graceful shutdown; safe from any thread (and from a signal-handling thread).
+  void Shutdown();
+
+  ServerMetrics& metrics() { return metrics_; }
+
+ private:
+  Server(ServerConfig config, Database& db);
+
+  // Who sent a request.
+  struct Caller {
+    std::string name;  // user or token name; the rate limiter's key
+  };
+
+  HttpResponse HandleApi(HttpRequest& req);
+  HttpResponse HandleClickHouse(HttpRequest& req);
+
+  // API v1 routes (api_v1.cpp).
+  HttpResponse ApiSql(HttpRequest& req, const Caller& caller);
+  HttpResponse ApiEvents(HttpRequest& req, const Caller& caller);
+  HttpResponse ApiTables(HttpRequest& req, const Caller& caller);
+  HttpResponse ApiTable(HttpRequest& req, const Caller& caller, const std::string& name);
+
+  Result<Caller> Authenticate(const HttpRequest& req, bool clickhouse);
+  // 429 with Retry-After when `caller` is over config.rate_limit_rps, otherwise nullopt.
+  std::optional<HttpResponse> RateLimit(const Caller& caller);
+
+  ServerConfig config_;
+  Database& db_;
+  boost::asio::io_context io_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;
+  std::unique_ptr<HttpServer> api_;
+  std::unique_ptr<HttpServer> clickhouse_;
+  ServerMetrics metrics_;
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> shutting_down_{false};
+  std::thread shutdown_thread_;
+
+  struct Bucket {
+    double tokens = 0;
+    int64_t last_nanos = 0;
+  };
+  std::mutex rate_mu_;
+  std::map<std::string, Bucket> buckets_;
+};
+
+// The HTTP status an error code is answered with (401, 403, 404, 409, 413, 400, 500, 507 ...).
+unsigned HttpStatus(ErrorCode code);
+// {"error":{"code":"NOT_FOUND","message":"...","line":1,"column":8}}; line and column when the message
+// says where ("... at line 1, column 8").
+std::string ErrorJson(const Status& status);
+// The result as a response body in `format`: whole when small, otherwise streamed a chunk at a time.
+HttpResponse FormatResult(QueryResult result, formats::Format format);
+// The OpenAPI 3 description of API v1 (GET /v1/openapi.json).
+const std::string& OpenApiDocument();
+// ClickHouse's numeric error code for `status` (62 SYNTAX_ERROR, 60 UNKNOWN_TABLE, 516
+// AUTHENTICATION_FAILED...).
+int ClickHouseErrorCode(const Status& status);
+
+}  // namespace aurora::server
