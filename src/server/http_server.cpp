@@ -75,6 +75,7 @@ Result<std::string> Inflate(std::string_view data, uint64_t limit) {
     zs.avail_out = static_cast<uInt>(step);
     int rc = inflate(&zs, Z_NO_FLUSH);
     out.resize(old + step - zs.avail_out);
+    if (out.size() > limit) continue;  // reported at the top of the loop
     if (rc == Z_STREAM_END) {
       if (zs.avail_in == 0) break;
       inflateReset(&zs);  // another gzip member follows
@@ -183,6 +184,10 @@ class Session {
           co_await Reply(stream, 431,
                          fmt::format("the request line and headers exceed max_header_bytes ({} bytes)",
                                      o.max_header_bytes));
+        } else if (ec == http::error::body_limit) {  // a Content-Length over the limit
+          co_await Reply(stream, 413,
+                         fmt::format("the request body of {} bytes exceeds max_body_bytes ({} bytes)",
+                                     parser.content_length().value_or(0), o.max_body_bytes));
         } else if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
                    ec != http::error::end_of_stream && ec != http::error::partial_message) {
           co_await Reply(stream, 400, fmt::format("malformed HTTP request: {}", ec.message()));
