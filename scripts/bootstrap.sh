@@ -12,13 +12,14 @@ packages=(
   libabsl-dev libre2-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libsqlite3-dev
   libroaring-dev librdkafka-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-14 libfuzzer-14-dev libclang-rt-14-dev
-  python3
+  python3 curl openssl
 )
+# Node.js runs the ClickHouse JS client in the integration tests (and the web app's build). It may come
+# from another packaging (with npm built in); only ask Debian when it is absent.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(clickhouse-server clickhouse-client)
-  # Node.js may come from another packaging (with npm built in); only ask Debian when it is absent.
-  command -v node >/dev/null || packages+=(nodejs)
-  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()
