@@ -162,10 +162,62 @@ HttpResponse Server::ApiSql(HttpRequest& req, const Caller& caller) {
   return r;
 }
 
+namespace {
+
+nlohmann::json IngestJson(const std::string& table, const ingest::IngestResult& r) {
+  nlohmann::json errors = nlohmann::json::array();
+  for (const auto& e : r.first_errors) errors.push_back({{"line", e.line}, {"error", e.error}});
+  return {{"table", table},
+          {"rows", r.rows},
+          {"quarantined", r.quarantined},
+          {"created_table", r.created_table},
+          {"added_columns", r.added_columns},
+          {"widened_columns", r.widened_columns},
+          {"errors", errors}};
+}
+
+}  // namespace
+
 HttpResponse Server::ApiEvents(HttpRequest& req, const Caller& caller) {
-  (void)req;
-  (void)caller;
-  return Error(AURORA_ERROR(kNotSupported, "the events API is not available in this build"));
+  const std::string* table = req.Param("table");
+  if (table == nullptr || table->empty())
+    return Error(AURORA_ERROR(kInvalidArgument, "the 'table' parameter is required: POST /v1/events?table=NAME"));
+  ingest::IngestOptions options;
+  options.source = "http";
+  std::string format = req.Param("format") ? *req.Param("format") : "";
+  if (format.empty()) format = req.Header("Content-Type").rfind("text/csv", 0) == 0 ? "csv" : "ndjson";
+  for (auto& ch : format) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (format == "ndjson" || format == "json" || format == "jsoneachrow") {
+    options.format = "JSONEachRow";
+  } else if (format == "csv" || format == "csvwithnames") {
+    options.format = "CSVWithNames";
+  } else {
+    return Error(AURORA_ERROR(kInvalidArgument, "format '{}' is not an events format (ndjson or csv)", format));
+  }
+  bool wait = true;
+  if (const std::string* w = req.Param("wait")) {
+    if (*w == "true" || *w == "1" || w->empty()) {
+      wait = true;
+    } else if (*w == "false" || *w == "0") {
+      wait = false;
+    } else {
+      return Error(AURORA_ERROR(kInvalidArgument, "wait takes true or false, not '{}'", *w));
+    }
+  }
+  if (Status st = AuthorizeIngest(caller, *table); !st.ok()) return Error(st);
+  if (!wait) {
+    Status queued = ingest_queue_.Push(*table, std::move(req.body), options);
+    if (!queued.ok()) {
+      HttpResponse r = Error(queued);
+      r.status = 503;
+      r.headers.emplace_back("Retry-After", "1");
+      return r;
+    }
+    return Json(202, nlohmann::json{{"table", *table}, {"accepted", true}}.dump());
+  }
+  auto result = Ingest(*table, req.body, options);
+  if (!result.ok()) return Error(result.status());
+  return Json(200, IngestJson(*table, *result).dump());
 }
 
 HttpResponse Server::ApiTables(HttpRequest& req, const Caller& caller) {

@@ -90,7 +90,31 @@ int ClickHouseErrorCode(const Status& status) {
   return 1000;
 }
 
-Server::Server(ServerConfig config, Database& db) : config_(std::move(config)), db_(db) {}
+Server::Server(ServerConfig config, Database& db)
+    : config_(std::move(config)),
+      db_(db),
+      ingest_queue_(std::max<uint64_t>(config_.max_body_bytes, 256ull << 20), 2,
+                    [this](const std::string& table, const std::string& body, const ingest::IngestOptions& o) {
+                      auto r = Ingest(table, body, o);
+                      if (!r.ok()) AURORA_LOG_WARN("background ingest into {}: {}", table, r.status().ToString());
+                    }) {}
+
+Result<ingest::IngestResult> Server::Ingest(const std::string& table, std::string_view body,
+                                            const ingest::IngestOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  auto result = db_.Ingest(table, body, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_.RecordIngest(table, result.ok() ? result->rows : 0, result.ok() ? result->quarantined : 0, body.size(),
+                        seconds);
+  return result;
+}
+
+Status Server::IngestLocal(const std::string& table, std::string_view ndjson) {
+  ingest::IngestOptions options;
+  options.source = "demo";
+  auto r = Ingest(table, ndjson, options);
+  return r.ok() ? Status::OK() : r.status();
+}
 
 Server::~Server() {
   if (shutdown_thread_.joinable()) shutdown_thread_.join();

@@ -29,6 +29,7 @@
 #include "formats/format.h"
 #include "server/config.h"
 #include "server/http_server.h"
+#include "server/ingest_queue.h"
 #include "server/metrics.h"
 
 namespace aurora::server {
@@ -48,6 +49,9 @@ class Server {
 
   ServerMetrics& metrics() { return metrics_; }
 
+  // Ingests NDJSON into `table` as the events API does (for the demo feed).
+  Status IngestLocal(const std::string& table, std::string_view ndjson);
+
  private:
   Server(ServerConfig config, Database& db);
 
@@ -66,6 +70,11 @@ class Server {
   HttpResponse ApiTable(HttpRequest& req, const Caller& caller, const std::string& name);
 
   Result<Caller> Authenticate(const HttpRequest& req, bool clickhouse);
+  // INSERT on `table`, and CREATE when it does not exist yet (the first batch creates it).
+  Status AuthorizeIngest(const Caller& caller, const std::string& table);
+  // Ingests a batch and records it in the metrics (wait=false batches, the demo feed).
+  Result<ingest::IngestResult> Ingest(const std::string& table, std::string_view body,
+                                      const ingest::IngestOptions& options);
   // 429 with Retry-After when `caller` is over config.rate_limit_rps, otherwise nullopt.
   std::optional<HttpResponse> RateLimit(const Caller& caller);
 
@@ -76,6 +85,7 @@ class Server {
   std::unique_ptr<HttpServer> api_;
   std::unique_ptr<HttpServer> clickhouse_;
   ServerMetrics metrics_;
+  IngestQueue ingest_queue_;
   std::atomic<bool> ready_{false};
   std::atomic<bool> shutting_down_{false};
   std::thread shutdown_thread_;
