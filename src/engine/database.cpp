@@ -770,6 +770,8 @@ Status Database::Authorize(const sql::Statement& st, const security::Principal* 
     Status s = check(Privilege::kSelect, "*");
     return s.code() == ErrorCode::kUnauthenticated ? s : Status::OK();
   };
+  // Even a statement that reads no table (SELECT 1) needs a principal that still exists.
+  AURORA_RETURN_IF_ERROR(alive());
   auto check_reads = [&](const sql::SelectQuery& q) -> Status {
     std::vector<const sql::TableRef*> tables;
     TablesRead(q, {}, &tables);
