@@ -558,7 +558,7 @@ Status AccessControl::DropRole(std::string_view name, bool if_exists) {
 
 Status AccessControl::GrantPrivileges(const std::vector<Grant>& grants, std::string_view grantee) {
   std::unique_lock lock(mu_);
-  if (FindBuiltIn(grantee))
+  if (!users_.count(grantee) && FindBuiltIn(grantee))
     return AURORA_ERROR(kInvalidArgument,
                         "role '{}' is built in and cannot be changed; create a role of your own", grantee);
   if (!users_.count(grantee) && !roles_.count(grantee))
@@ -585,7 +585,7 @@ Status AccessControl::GrantPrivileges(const std::vector<Grant>& grants, std::str
 
 Status AccessControl::RevokePrivileges(const std::vector<Grant>& grants, std::string_view grantee) {
   std::unique_lock lock(mu_);
-  if (FindBuiltIn(grantee))
+  if (!users_.count(grantee) && FindBuiltIn(grantee))
     return AURORA_ERROR(kInvalidArgument,
                         "role '{}' is built in and cannot be changed; create a role of your own", grantee);
   if (!users_.count(grantee) && !roles_.count(grantee))

@@ -317,6 +317,13 @@ TEST_F(AccessControlTest, EnsureAdminUsesTheGivenPassword) {
   ASSERT_TRUE(pw.ok());
   EXPECT_EQ(*pw, std::optional<std::string>("hunter2"));
   EXPECT_TRUE(ac_->AuthenticatePassword("admin", "hunter2").ok());
+  // The user `admin` shares its name with the built-in role; grants name the user.
+  EXPECT_TRUE(ac_->GrantPrivileges({{Privilege::kSelect, "t"}}, "admin").ok());
+  auto grants = ac_->ShowGrants("admin");
+  ASSERT_TRUE(grants.ok());
+  EXPECT_EQ(*grants,
+            (std::vector<std::string>{"GRANT SELECT ON default.t TO admin", "GRANT admin TO admin"}));
+  EXPECT_TRUE(ac_->RevokePrivileges({{Privilege::kSelect, "t"}}, "admin").ok());
   EXPECT_FALSE(ac_->EnsureAdmin(std::string("x")).value().has_value());
 }
 
