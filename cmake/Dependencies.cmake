@@ -19,3 +19,7 @@ find_path(ROARING_INCLUDE_DIR roaring/roaring.hh REQUIRED)
 add_library(Roaring::roaring UNKNOWN IMPORTED)
 set_target_properties(Roaring::roaring PROPERTIES IMPORTED_LOCATION "${ROARING_LIBRARY}"
                       INTERFACE_INCLUDE_DIRECTORIES "${ROARING_INCLUDE_DIR}")
+# Users, passwords and tokens: OpenSSL's libcrypto (libssl-dev); application metadata: SQLite
+# (libsqlite3-dev).
+find_package(OpenSSL REQUIRED)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)

@@ -26,6 +26,10 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "RESOURCE_EXHAUSTED";
     case ErrorCode::kInternal:
       return "INTERNAL";
+    case ErrorCode::kUnauthenticated:
+      return "UNAUTHENTICATED";
+    case ErrorCode::kPermissionDenied:
+      return "PERMISSION_DENIED";
   }
   return "UNKNOWN";
 }

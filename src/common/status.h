@@ -26,6 +26,8 @@ enum class ErrorCode : uint8_t {
   kAborted,            // cancelled, or the process is shutting down
   kResourceExhausted,  // a limit was hit (memory, rows, time)
   kInternal,           // a broken invariant: a bug
+  kUnauthenticated,    // bad credentials: wrong user or password, unknown, expired or revoked token
+  kPermissionDenied,   // the principal is known but lacks the privilege for the action
 };
 
 // The stable, client-visible name of a code, e.g. "CORRUPTION".

@@ -1,7 +1,9 @@
 #include "engine/database.h"
 
+#include <ctime>
 #include <optional>
 #include <random>
+#include <set>
 
 #include <re2/re2.h>
 
@@ -83,6 +85,53 @@ Result<std::vector<int>> InsertTargets(const storage::TableSchema& s, const sql:
   return targets;
 }
 
+// Replaces the passwords of CREATE / ALTER USER ... IDENTIFIED BY 'x' in a statement's text (kept in
+// system.query_log) with '[HIDDEN]'.
+void HidePasswords(std::string* text) {
+  static const RE2 kIdentified("(?i)\\bIDENTIFIED\\b");
+  static const RE2 kPassword("(?i)(\\bBY\\s*)'(?:[^'\\\\]|\\\\.|'')*'?");
+  if (RE2::PartialMatch(*text, kIdentified)) RE2::GlobalReplace(text, kPassword, "\\1'[HIDDEN]'");
+}
+
+std::string FormatUtcMillis(std::optional<int64_t> ms) {
+  if (!ms) return "";
+  std::time_t secs = static_cast<std::time_t>(*ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+QueryResult StringResult(const std::vector<std::string>& names,
+                         const std::vector<std::vector<std::string>>& cols) {
+  QueryResult r;
+  r.names = names;
+  Chunk c;
+  for (size_t i = 0; i < names.size(); ++i) {
+    c.Add(names[i], StringColumn(cols[i]));
+    r.types.push_back(DataType::Make(TypeId::kString));
+  }
+  r.chunks.push_back(std::move(c));
+  return r;
+}
+
+// SHOW TOKENS and system.tokens: unrevoked tokens, never their secrets. Times are UTC, '' for none.
+QueryResult TokensResult(const security::AccessControl& ac) {
+  std::vector<std::string> name, owner, scopes, created, expires;
+  for (const auto& t : ac.Tokens()) {
+    name.push_back(t.name);
+    owner.push_back(t.owner);
+    std::string list;
+    for (const auto& g : t.scopes) list += (list.empty() ? "" : ", ") + g.ToString();
+    scopes.push_back(list);
+    created.push_back(FormatUtcMillis(t.created_ms));
+    expires.push_back(FormatUtcMillis(t.expires_ms));
+  }
+  return StringResult({"name", "owner", "scopes", "created_at", "expires_at"},
+                      {name, owner, scopes, created, expires});
+}
+
 // A random UUID (version 4), as ClickHouse names queries.
 std::string NewQueryId() {
   thread_local std::mt19937_64 rng(std::random_device{}());
@@ -95,9 +144,11 @@ std::string NewQueryId() {
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::Open(FileSystem& fs, const std::string& data_dir, Clock& clock,
-                                                 storage::TableOptions options) {
+                                                 storage::TableOptions options,
+                                                 security::AccessOptions access_options) {
   AURORA_ASSIGN_OR_RETURN(auto catalog, Catalog::Open(fs, data_dir, clock, options));
-  return std::unique_ptr<Database>(new Database(std::move(catalog)));
+  AURORA_ASSIGN_OR_RETURN(auto access, security::AccessControl::Open(data_dir, clock, access_options));
+  return std::unique_ptr<Database>(new Database(std::move(catalog), std::move(access), clock));
 }
 
 Status Database::CheckDatabase(const std::string& database) const {
@@ -121,7 +172,7 @@ Result<QueryResult> Database::Execute(std::string_view text, const QueryOptions&
   Result<QueryResult> r = QueryResult{};
   {
     MemoryTracker::Scope tracked(&ctx.memory());
-    r = Run(text, ctx);
+    r = Run(text, ctx, options.principal.get());
     const uint64_t max_rows = ctx.settings.max_result_rows;
     if (r.ok() && max_rows > 0 && r->num_rows() > max_rows)
       r = AURORA_ERROR(kResourceExhausted,
@@ -135,6 +186,7 @@ Result<QueryResult> Database::Execute(std::string_view text, const QueryOptions&
   QueryLogEntry log;
   log.query_id = id;
   log.query = std::string(text.substr(0, QueryLog::kMaxQueryText));  // not the megabytes of an INSERT's data
+  HidePasswords(&log.query);
   log.start_time_ms = start_ms;
   log.duration_ms = static_cast<uint64_t>(ctx.elapsed_seconds() * 1000);
   log.memory_usage = ctx.memory().peak();
@@ -150,6 +202,7 @@ Result<QueryResult> Database::Execute(std::string_view text, const QueryOptions&
   } else {
     log.failed = true;
     log.exception = r.status().message();
+    HidePasswords(&log.exception);
     log.exception_code = ErrorCodeName(r.status().code());
   }
   query_log_.Add(std::move(log));
@@ -171,9 +224,11 @@ std::vector<std::string> Database::RunningQueries() {
   return ids;
 }
 
-Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx) {
+Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx,
+                                  const security::Principal* principal) {
   AURORA_ASSIGN_OR_RETURN(sql::Statement st, sql::ParseStatement(text));
   ctx.output_format = st.format;
+  AURORA_RETURN_IF_ERROR(Authorize(st, principal));
   switch (st.kind) {
     case sql::Statement::Kind::kCreateTable:
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.create->database));
@@ -201,7 +256,7 @@ Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx
       if (st.insert->select) return InsertSelect(*st.insert, ctx);
       return InsertFormat(*st.insert, ctx);
     case sql::Statement::Kind::kShowTables:
-      return ShowTables(st);
+      return ShowTables(st, principal);
     case sql::Statement::Kind::kDescribe:
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.database));
       return Describe(st);
@@ -209,6 +264,20 @@ Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx
       return Select(*st.select, ctx);
     case sql::Statement::Kind::kExplain:
       return Explain(*st.explained, ctx);
+    case sql::Statement::Kind::kCreateUser:
+    case sql::Statement::Kind::kAlterUser:
+    case sql::Statement::Kind::kDropUser:
+    case sql::Statement::Kind::kCreateRole:
+    case sql::Statement::Kind::kDropRole:
+    case sql::Statement::Kind::kGrant:
+    case sql::Statement::Kind::kRevoke:
+    case sql::Statement::Kind::kShowGrants:
+    case sql::Statement::Kind::kShowUsers:
+    case sql::Statement::Kind::kShowRoles:
+    case sql::Statement::Kind::kCreateToken:
+    case sql::Statement::Kind::kDropToken:
+    case sql::Statement::Kind::kShowTokens:
+      return RunAccess(st, principal);
   }
   return AURORA_ERROR(kInternal, "unhandled statement");
 }
@@ -480,6 +549,14 @@ Result<exec::ResultSet> Database::RunSelect(const sql::SelectQuery& q, exec::Que
 }
 
 Result<exec::ResultSet> Database::SystemTable(const std::string& name) {
+  if (name == "tokens") {
+    QueryResult r = TokensResult(*access_);
+    exec::ResultSet rs;
+    rs.names = std::move(r.names);
+    rs.types = std::move(r.types);
+    rs.chunks = std::move(r.chunks);
+    return rs;
+  }
   SystemState state{*catalog_, query_log_};
   {
     std::lock_guard lock(running_mu_);
@@ -521,13 +598,17 @@ Result<QueryResult> Database::Select(const sql::SelectQuery& q, exec::QueryConte
   return r;
 }
 
-Result<QueryResult> Database::ShowTables(const sql::Statement& st) {
+Result<QueryResult> Database::ShowTables(const sql::Statement& st, const security::Principal* principal) {
   AURORA_RETURN_IF_ERROR(CheckDatabase(st.database));
   std::vector<std::string> names;
   std::unique_ptr<RE2> like;
   if (!st.like.empty()) like = std::make_unique<RE2>(LikeToRegex(st.like), RE2::Quiet);
-  for (const auto& n : catalog_->TableNames())
-    if (!like || RE2::FullMatch(n, *like)) names.push_back(n);
+  for (const auto& n : catalog_->TableNames()) {
+    if (like && !RE2::FullMatch(n, *like)) continue;
+    // Only the tables the principal may read.
+    if (principal && !access_->Check(*principal, security::Privilege::kSelect, n).ok()) continue;
+    names.push_back(n);
+  }
   QueryResult r;
   r.names = {"name"};
   r.types = {DataType::Make(TypeId::kString)};
@@ -560,6 +641,297 @@ Result<QueryResult> Database::Describe(const sql::Statement& st) {
   }
   r.chunks.push_back(std::move(c));
   return r;
+}
+
+// ---- access control
+
+namespace {
+
+using security::Privilege;
+
+// The tables a SELECT reads: FROM and JOIN tables, subqueries anywhere (FROM, IN, scalar), CTE bodies
+// and UNION ALL members. A name that means a CTE in its scope is not a table (inside the CTE's own
+// body the name means the table, as in the binder). Every CTE body is checked, used or not.
+void TablesRead(const sql::SelectQuery& q, const std::set<std::string>& outer,
+                std::vector<const sql::TableRef*>* out);
+
+void TablesReadByExpr(const sql::ExprPtr& e, const std::set<std::string>& scope,
+                      std::vector<const sql::TableRef*>* out) {
+  if (!e) return;
+  if (e->subquery) TablesRead(*e->subquery, scope, out);
+  for (const auto& a : e->args) TablesReadByExpr(a, scope, out);
+  for (const auto& p : e->params) TablesReadByExpr(p, scope, out);
+}
+
+void TablesReadByRef(const sql::TableRef& ref, const std::set<std::string>& scope,
+                     std::vector<const sql::TableRef*>* out) {
+  if (ref.subquery) {
+    TablesRead(*ref.subquery, scope, out);
+  } else if (!ref.database.empty() || !scope.count(ref.table)) {
+    out->push_back(&ref);
+  }
+}
+
+void TablesRead(const sql::SelectQuery& q, const std::set<std::string>& outer,
+                std::vector<const sql::TableRef*>* out) {
+  std::set<std::string> scope = outer;
+  for (const auto& [name, sub] : q.ctes) scope.insert(name);
+  for (const auto& [name, sub] : q.ctes) {
+    std::set<std::string> inner = scope;
+    inner.erase(name);
+    TablesRead(*sub, inner, out);
+  }
+  for (const auto& e : q.with_exprs) TablesReadByExpr(e, scope, out);
+  for (const auto& e : q.columns) TablesReadByExpr(e, scope, out);
+  if (q.from) TablesReadByRef(*q.from, scope, out);
+  for (const auto& j : q.joins) {
+    TablesReadByRef(j.right, scope, out);
+    TablesReadByExpr(j.on, scope, out);
+  }
+  for (const auto& e : {q.where, q.having, q.limit, q.offset, q.limit_by_limit, q.limit_by_offset})
+    TablesReadByExpr(e, scope, out);
+  for (const auto& e : q.group_by) TablesReadByExpr(e, scope, out);
+  for (const auto& o : q.order_by) TablesReadByExpr(o.expr, scope, out);
+  for (const auto& e : q.limit_by) TablesReadByExpr(e, scope, out);
+  for (const auto& st : q.settings) TablesReadByExpr(st.value, scope, out);
+  for (const auto& u : q.union_all) TablesRead(*u, scope, out);
+}
+
+bool IsAccessStatement(sql::Statement::Kind k) {
+  using K = sql::Statement::Kind;
+  switch (k) {
+    case K::kCreateUser:
+    case K::kAlterUser:
+    case K::kDropUser:
+    case K::kCreateRole:
+    case K::kDropRole:
+    case K::kGrant:
+    case K::kRevoke:
+    case K::kShowGrants:
+    case K::kShowUsers:
+    case K::kShowRoles:
+    case K::kCreateToken:
+    case K::kDropToken:
+    case K::kShowTokens:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The privileges a GRANT / REVOKE / CREATE TOKEN names, with ALL expanded (to ADMIN as well on *.*) and
+// the targets checked: Aurora has one database, `default`.
+Result<std::vector<security::Grant>> ToGrants(
+    const std::vector<sql::AccessStatement::Privilege>& privileges) {
+  std::vector<security::Grant> out;
+  for (const auto& p : privileges) {
+    const bool every_db = p.database == "*";
+    if (!p.database.empty() && !every_db && p.database != "default")
+      return AtColumn(
+          AURORA_ERROR(kNotFound, "database '{}' does not exist (Aurora has one database, 'default')",
+                       p.database),
+          p.pos);
+    if (every_db && p.table != "*")
+      return AtColumn(AURORA_ERROR(kInvalidArgument, "'*.{}' is not a grant target; use *.* or default.{}",
+                                   p.table, p.table),
+                      p.pos);
+    const std::string table = p.table;
+    if (p.name == "ALL") {
+      for (Privilege v :
+           {Privilege::kSelect, Privilege::kInsert, Privilege::kCreate, Privilege::kAlter, Privilege::kDrop})
+        out.push_back({v, table});
+      if (table == security::kAllTables) out.push_back({Privilege::kAdmin, table});
+      continue;
+    }
+    std::optional<Privilege> v = security::ParsePrivilege(p.name);
+    if (!v)
+      return AtColumn(
+          AURORA_ERROR(kInvalidArgument,
+                       "unknown privilege '{}' (Aurora has SELECT, INSERT, CREATE, ALTER, DROP, ADMIN "
+                       "and ALL)",
+                       p.name),
+          p.pos);
+    if (*v == Privilege::kAdmin && table != security::kAllTables)
+      return AtColumn(AURORA_ERROR(kInvalidArgument, "ADMIN is granted ON *.*, not on table '{}'", table),
+                      p.pos);
+    out.push_back({*v, table});
+  }
+  return out;
+}
+
+}  // namespace
+
+Status Database::Authorize(const sql::Statement& st, const security::Principal* principal) {
+  if (!principal) return Status::OK();  // embedded: every right
+  const security::Principal& p = *principal;
+  auto check = [&](Privilege privilege, const std::string& table) {
+    return access_->Check(p, privilege, table);
+  };
+  // The principal still exists (a dropped user, a revoked or expired token do not).
+  auto alive = [&]() -> Status {
+    Status s = check(Privilege::kSelect, "*");
+    return s.code() == ErrorCode::kUnauthenticated ? s : Status::OK();
+  };
+  // Even a statement that reads no table (SELECT 1) needs a principal that still exists.
+  AURORA_RETURN_IF_ERROR(alive());
+  auto check_reads = [&](const sql::SelectQuery& q) -> Status {
+    std::vector<const sql::TableRef*> tables;
+    TablesRead(q, {}, &tables);
+    for (const sql::TableRef* t : tables) {
+      if (t->database == "system") {
+        // system.query_log holds every user's statements and system.tokens lists the tokens: ADMIN only.
+        // The other system tables describe the schema, readable by every principal.
+        const bool admin_only = t->table == "query_log" || t->table == "tokens";
+        AURORA_RETURN_IF_ERROR(admin_only ? check(Privilege::kAdmin, "*") : alive());
+        continue;
+      }
+      AURORA_RETURN_IF_ERROR(check(Privilege::kSelect, t->table));
+    }
+    return Status::OK();
+  };
+  using K = sql::Statement::Kind;
+  switch (st.kind) {
+    case K::kSelect:
+      return check_reads(*st.select);
+    case K::kInsert:
+      AURORA_RETURN_IF_ERROR(check(Privilege::kInsert, st.insert->table));
+      if (st.insert->select) return check_reads(*st.insert->select);
+      // INSERT ... VALUES may hold scalar subqueries.
+      for (const auto& row : st.insert->values) {
+        sql::SelectQuery q;
+        q.columns = row;
+        AURORA_RETURN_IF_ERROR(check_reads(q));
+      }
+      return Status::OK();
+    case K::kCreateTable:
+      return check(Privilege::kCreate, st.create->table);
+    case K::kDropTable:
+    case K::kTruncate:
+      return check(Privilege::kDrop, st.table);
+    case K::kAlterTable:
+      return check(Privilege::kAlter, st.alter->table);
+    case K::kDescribe:
+      return check(Privilege::kSelect, st.table);
+    case K::kShowTables:
+      return alive();  // lists only the tables the principal may read
+    case K::kExplain:
+      return Authorize(*st.explained, principal);
+    case K::kShowGrants:
+      // Anyone may see their own grants.
+      if (st.access->for_name.empty() || st.access->for_name == p.user) return alive();
+      return check(Privilege::kAdmin, "*");
+    default:
+      if (IsAccessStatement(st.kind)) return check(Privilege::kAdmin, "*");
+      return AURORA_ERROR(kInternal, "no access rule for this statement");
+  }
+}
+
+Result<QueryResult> Database::RunAccess(const sql::Statement& st, const security::Principal* principal) {
+  const sql::AccessStatement& a = *st.access;
+  security::AccessControl& ac = *access_;
+  using K = sql::Statement::Kind;
+  switch (st.kind) {
+    case K::kCreateUser:
+      AURORA_RETURN_IF_ERROR(ac.CreateUser(a.names.at(0), a.password, a.default_roles, a.if_not_exists));
+      return QueryResult{};
+    case K::kAlterUser: {
+      Status s = ac.SetPassword(a.names.at(0), a.password);
+      if (s.code() == ErrorCode::kNotFound && a.if_exists) return QueryResult{};
+      AURORA_RETURN_IF_ERROR(s);
+      return QueryResult{};
+    }
+    case K::kDropUser:
+    case K::kDropRole:
+    case K::kDropToken: {
+      // All or nothing when one of several names does not exist.
+      if (!a.if_exists) {
+        std::set<std::string> known;
+        if (st.kind == K::kDropUser)
+          for (const auto& u : ac.Users()) known.insert(u.name);
+        if (st.kind == K::kDropRole)
+          for (const auto& r : ac.Roles()) known.insert(r.name);
+        if (st.kind == K::kDropToken)
+          for (const auto& t : ac.Tokens()) known.insert(t.name);
+        const char* what = st.kind == K::kDropUser ? "user" : st.kind == K::kDropRole ? "role" : "token";
+        for (const auto& n : a.names)
+          if (!known.count(n)) return AURORA_ERROR(kNotFound, "{} '{}' does not exist", what, n);
+      }
+      for (const auto& n : a.names) {
+        if (st.kind == K::kDropUser) AURORA_RETURN_IF_ERROR(ac.DropUser(n, a.if_exists));
+        if (st.kind == K::kDropRole) AURORA_RETURN_IF_ERROR(ac.DropRole(n, a.if_exists));
+        if (st.kind == K::kDropToken) AURORA_RETURN_IF_ERROR(ac.RevokeToken(n, a.if_exists));
+      }
+      return QueryResult{};
+    }
+    case K::kCreateRole:
+      for (const auto& n : a.names) AURORA_RETURN_IF_ERROR(ac.CreateRole(n, a.if_not_exists));
+      return QueryResult{};
+    case K::kGrant:
+    case K::kRevoke: {
+      const bool grant = st.kind == K::kGrant;
+      AURORA_ASSIGN_OR_RETURN(std::vector<security::Grant> grants, ToGrants(a.privileges));
+      for (const auto& who : a.grantees) {
+        if (!grants.empty())
+          AURORA_RETURN_IF_ERROR(grant ? ac.GrantPrivileges(grants, who) : ac.RevokePrivileges(grants, who));
+        for (const auto& role : a.roles)
+          AURORA_RETURN_IF_ERROR(grant ? ac.GrantRole(role, who) : ac.RevokeRole(role, who));
+      }
+      return QueryResult{};
+    }
+    case K::kShowGrants: {
+      std::string name = a.for_name;
+      if (name.empty()) {
+        if (!principal)
+          return AURORA_ERROR(
+              kInvalidArgument,
+              "the embedded mode runs with every right and as no user; use SHOW GRANTS FOR name");
+        name = principal->user;
+      }
+      AURORA_ASSIGN_OR_RETURN(std::vector<std::string> grants, ac.ShowGrants(name));
+      return StringResult({"grant"}, {grants});
+    }
+    case K::kShowUsers: {
+      std::vector<std::string> names;
+      for (const auto& u : ac.Users()) names.push_back(u.name);
+      return StringResult({"name"}, {names});
+    }
+    case K::kShowRoles: {
+      std::vector<std::string> names;
+      for (const auto& r : ac.Roles()) names.push_back(r.name);
+      return StringResult({"name"}, {names});
+    }
+    case K::kCreateToken: {
+      security::TokenSpec spec;
+      spec.name = a.names.at(0);
+      spec.owner = a.for_name;
+      if (spec.owner.empty()) {
+        if (!principal)
+          return AURORA_ERROR(kInvalidArgument,
+                              "the embedded mode runs as no user; name the token's owner: "
+                              "CREATE TOKEN {} FOR user WITH GRANT ...",
+                              spec.name);
+        spec.owner = principal->user;
+      }
+      AURORA_ASSIGN_OR_RETURN(spec.scopes, ToGrants(a.privileges));
+      if (!a.expires_at.empty()) {
+        int64_t secs = 0, nanos = 0;
+        if (!ParseDateTimeText(a.expires_at, "", &secs, &nanos))
+          return AURORA_ERROR(kInvalidArgument,
+                              "EXPIRES AT '{}': expected a time as 'YYYY-MM-DD hh:mm:ss' (UTC)",
+                              a.expires_at);
+        spec.expires_ms = secs * 1000 + nanos / 1000000;
+      } else if (a.expires_in_seconds > 0) {
+        spec.expires_ms = clock_.NowMillis() + a.expires_in_seconds * 1000;
+      }
+      AURORA_ASSIGN_OR_RETURN(security::NewToken token, ac.CreateToken(spec));
+      return StringResult({"name", "token", "expires_at"},
+                          {{token.name}, {token.secret}, {FormatUtcMillis(token.expires_ms)}});
+    }
+    case K::kShowTokens:
+      return TokensResult(ac);
+    default:
+      return AURORA_ERROR(kInternal, "not an access statement");
+  }
 }
 
 }  // namespace aurora

@@ -10,6 +10,13 @@
 // Every statement runs under a QueryContext (exec/query_context.h): its id, settings, limits, memory
 // tracking and cancellation.
 //
+// Access control (security/access_control.h, opened from DATA/meta.db by Open): a statement runs as
+// QueryOptions::principal, or with every right when that is null (the embedded `aurora sql`). Before it
+// runs, the statement's privileges are checked (SELECT on every table it reads, INSERT on an INSERT's
+// target, CREATE / ALTER / DROP for DDL, ADMIN for users, roles, grants and tokens); a denied statement
+// fails with kPermissionDenied and changes nothing. CREATE / ALTER / DROP USER and ROLE, GRANT, REVOKE,
+// CREATE / DROP TOKEN and SHOW GRANTS / USERS / ROLES / TOKENS run here too.
+//
 // Thread-safe: statements may run concurrently.
 #pragma once
 
@@ -24,6 +31,7 @@
 #include "engine/system_tables.h"
 #include "exec/query_context.h"
 #include "exec/select.h"
+#include "security/access_control.h"
 #include "sql/parser/ast.h"
 #include "types/chunk.h"
 
@@ -36,6 +44,9 @@ struct QueryOptions {
   std::string query_id;
   std::vector<std::pair<std::string, std::string>> settings;
   std::map<std::string, std::string> params;  // values of {name:Type} placeholders, as text
+  // Who runs the statement (AccessControl::AuthenticatePassword / AuthenticateToken); null: the embedded
+  // CLI, with every right.
+  std::shared_ptr<const security::Principal> principal;
 };
 
 struct QueryResult {
@@ -57,8 +68,11 @@ struct QueryResult {
 
 class Database {
  public:
+  // Opens the tables and the access control (DATA/meta.db) of `data_dir`. `clock` also decides token
+  // expiry.
   static Result<std::unique_ptr<Database>> Open(FileSystem& fs, const std::string& data_dir, Clock& clock,
-                                                storage::TableOptions options = {});
+                                                storage::TableOptions options = {},
+                                                security::AccessOptions access_options = {});
 
   // Parses and runs one statement. A limit that is hit (max_execution_time, max_memory_usage,
   // max_result_rows) ends it with kResourceExhausted; Cancel() with kAborted.
@@ -70,9 +84,16 @@ class Database {
   // The ids of the statements running now.
   std::vector<std::string> RunningQueries();
   Catalog& catalog() { return *catalog_; }
+  // Users, roles, grants and tokens; the server authenticates requests here.
+  security::AccessControl& access() { return *access_; }
 
  private:
-  explicit Database(std::unique_ptr<Catalog> catalog) : catalog_(std::move(catalog)) {}
+  Database(std::unique_ptr<Catalog> catalog, std::unique_ptr<security::AccessControl> access, Clock& clock)
+      : catalog_(std::move(catalog)), access_(std::move(access)), clock_(clock) {}
+  // OK when `principal` (null: every right) may run `st`.
+  Status Authorize(const sql::Statement& st, const security::Principal* principal);
+  // Users, roles, grants and tokens.
+  Result<QueryResult> RunAccess(const sql::Statement& st, const security::Principal* principal);
   Result<QueryResult> CreateTable(const sql::CreateTable& c, exec::QueryContext& ctx);
   Result<QueryResult> AlterTable(const sql::AlterTable& a, exec::QueryContext& ctx);
   Result<QueryResult> InsertValues(const sql::Insert& ins, exec::QueryContext& ctx);
@@ -92,13 +113,16 @@ class Database {
                                      exec::ExecOptions* options);
   Result<QueryResult> Explain(const sql::Statement& st, exec::QueryContext& ctx);
   Result<exec::ResultSet> SystemTable(const std::string& name);
-  Result<QueryResult> Run(std::string_view text, exec::QueryContext& ctx);
+  Result<QueryResult> Run(std::string_view text, exec::QueryContext& ctx,
+                          const security::Principal* principal);
   Result<QueryResult> Select(const sql::SelectQuery& q, exec::QueryContext& ctx);
-  Result<QueryResult> ShowTables(const sql::Statement& s);
+  Result<QueryResult> ShowTables(const sql::Statement& s, const security::Principal* principal);
   Result<QueryResult> Describe(const sql::Statement& s);
   Status CheckDatabase(const std::string& database) const;
 
   std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<security::AccessControl> access_;
+  Clock& clock_;
   std::mutex running_mu_;
   std::map<std::string, exec::QueryContext*> running_;  // statements in progress, by query id
   QueryLog query_log_;

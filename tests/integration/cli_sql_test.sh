@@ -22,9 +22,14 @@ check "a bad statement exits non-zero" "1" "$code"
 check "with a clear error" "aurora: INVALID_ARGUMENT: row 1 has 3 values, expected 2 (at line 1, column 23)" "$err"
 
 err=$("$aurora" sql --data "$dir" -q "SELEC 1" 2>&1 >/dev/null)
-check "syntax errors show line, column and caret" $'aurora: INVALID_ARGUMENT: syntax error at line 1, column 1: expected a statement (SELECT, INSERT, CREATE, ALTER, DROP, TRUNCATE, SHOW, DESCRIBE, EXPLAIN), found \'SELEC\'\n  SELEC 1\n  ^' "$err"
+check "syntax errors show line, column and caret" $'aurora: INVALID_ARGUMENT: syntax error at line 1, column 1: expected a statement (SELECT, INSERT, CREATE, ALTER, DROP, TRUNCATE, SHOW, DESCRIBE, EXPLAIN, GRANT, REVOKE), found \'SELEC\'\n  SELEC 1\n  ^' "$err"
 
 "$aurora" stats --data "$dir" --table t | grep -q "rows            1"; check "the inserted row is durable across processes" "0" "$?"
 
-echo "$(( 6 - failures )) passed, $failures failed"
+out=$("$aurora" sql --data "$dir" -q "CREATE USER bob IDENTIFIED BY 'pw' DEFAULT ROLE viewer; SHOW USERS" 2>&1)
+check "the embedded CLI manages users without credentials" $'name\nbob' "$out"
+out=$("$aurora" sql --data "$dir" -q "SHOW GRANTS FOR bob" 2>&1)
+check "users survive across processes (meta.db)" $'grant\nGRANT viewer TO bob' "$out"
+
+echo "$(( 8 - failures )) passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -160,6 +160,28 @@ struct Insert {
   SourcePos data_pos;
 };
 
+// Users, roles, grants and tokens (ClickHouse's syntax where it has one; tokens are Aurora's own).
+// Names of privileges are kept as written, upper-cased; the engine checks them.
+struct AccessStatement {
+  std::vector<std::string> names;  // users, roles or tokens the statement creates, changes or drops
+  bool if_exists = false, if_not_exists = false;
+  std::string password;                    // CREATE / ALTER USER ... IDENTIFIED BY
+  std::vector<std::string> default_roles;  // CREATE USER ... DEFAULT ROLE
+  // GRANT / REVOKE privileges and CREATE TOKEN scopes: a privilege on a table ("" database, "*" table:
+  // every table).
+  struct Privilege {
+    std::string name;  // SELECT, INSERT, CREATE, ALTER, DROP, ADMIN, ALL
+    std::string database, table;
+    SourcePos pos;
+  };
+  std::vector<Privilege> privileges;
+  std::vector<std::string> roles;     // GRANT role, ... TO / REVOKE role, ... FROM
+  std::vector<std::string> grantees;  // TO / FROM
+  std::string for_name;               // SHOW GRANTS FOR name, CREATE TOKEN name FOR user
+  std::string expires_at;             // CREATE TOKEN ... EXPIRES AT 'time'
+  int64_t expires_in_seconds = 0;     // CREATE TOKEN ... EXPIRES IN INTERVAL n unit (0: none)
+};
+
 struct Statement {
   enum class Kind : uint8_t {
     kSelect,
@@ -171,16 +193,30 @@ struct Statement {
     kShowTables,
     kDescribe,
     kExplain,
+    kCreateUser,
+    kAlterUser,
+    kDropUser,
+    kCreateRole,
+    kDropRole,
+    kGrant,
+    kRevoke,
+    kShowGrants,
+    kShowUsers,
+    kShowRoles,
+    kCreateToken,
+    kDropToken,
+    kShowTokens,
   } kind;
   SelectPtr select;
   std::shared_ptr<CreateTable> create;
   std::shared_ptr<AlterTable> alter;
   std::shared_ptr<Insert> insert;
-  std::shared_ptr<Statement> explained;  // kExplain
-  std::string database, table;           // DROP / TRUNCATE / DESCRIBE
-  bool if_exists = false;                // DROP TABLE IF EXISTS
-  std::string like;                      // SHOW TABLES LIKE '...'
-  std::string format;                    // trailing FORMAT name (output format)
+  std::shared_ptr<Statement> explained;     // kExplain
+  std::shared_ptr<AccessStatement> access;  // users, roles, grants, tokens
+  std::string database, table;              // DROP / TRUNCATE / DESCRIBE
+  bool if_exists = false;                   // DROP TABLE IF EXISTS
+  std::string like;                         // SHOW TABLES LIKE '...'
+  std::string format;                       // trailing FORMAT name (output format)
   SourcePos pos;
 };
 

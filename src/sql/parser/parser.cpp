@@ -166,10 +166,32 @@ class Parser {
       s.select = SelectWithUnion();
       OutputFormat(&s);
     } else if (AcceptKw("CREATE")) {
-      s.kind = Statement::Kind::kCreateTable;
-      s.create = CreateTableBody();
+      if (AcceptKw("USER")) {
+        CreateUser(&s);
+      } else if (AcceptKw("ROLE")) {
+        s.kind = Statement::Kind::kCreateRole;
+        s.access = std::make_shared<AccessStatement>();
+        IfNotExists(&s.access->if_not_exists);
+        NameList(&s.access->names, "a role name");
+      } else if (AcceptKw("TOKEN")) {
+        CreateToken(&s);
+      } else {
+        s.kind = Statement::Kind::kCreateTable;
+        s.create = CreateTableBody();
+      }
+    } else if (IsKw("DROP") && (IsKw("USER", 1) || IsKw("ROLE", 1) || IsKw("TOKEN", 1))) {
+      Next();
+      s.kind = AcceptKw("USER")   ? Statement::Kind::kDropUser
+               : AcceptKw("ROLE") ? Statement::Kind::kDropRole
+                                  : (Next(), Statement::Kind::kDropToken);
+      s.access = std::make_shared<AccessStatement>();
+      if (AcceptKw("IF")) {
+        ExpectKw("EXISTS");
+        s.access->if_exists = true;
+      }
+      NameList(&s.access->names, "a name");
     } else if (AcceptKw("DROP")) {
-      if (!AcceptKw("TABLE")) Fail("expected TABLE after DROP");
+      if (!AcceptKw("TABLE")) Fail("expected TABLE, USER, ROLE or TOKEN after DROP");
       s.kind = Statement::Kind::kDropTable;
       if (AcceptKw("IF")) {
         ExpectKw("EXISTS");
@@ -184,14 +206,50 @@ class Parser {
         s.if_exists = true;
       }
       QualifiedName(&s.database, &s.table);
+    } else if (IsKw("ALTER") && IsKw("USER", 1)) {
+      Next();
+      Next();
+      s.kind = Statement::Kind::kAlterUser;
+      s.access = std::make_shared<AccessStatement>();
+      if (AcceptKw("IF")) {
+        ExpectKw("EXISTS");
+        s.access->if_exists = true;
+      }
+      s.access->names.push_back(Identifier("a user name"));
+      Identified(s.access.get());
+    } else if (IsKw("GRANT") || IsKw("REVOKE")) {
+      const bool grant = IsKw("GRANT");
+      Next();
+      s.kind = grant ? Statement::Kind::kGrant : Statement::Kind::kRevoke;
+      s.access = std::make_shared<AccessStatement>();
+      PrivilegesOrRoles(s.access.get(), /*roles_allowed=*/true);
+      ExpectKw(grant ? "TO" : "FROM");
+      NameList(&s.access->grantees, "a user or role name");
+      if (grant && AcceptKw("WITH")) Fail("WITH GRANT OPTION / WITH ADMIN OPTION are not supported");
     } else if (AcceptKw("ALTER")) {
       s.kind = Statement::Kind::kAlterTable;
       s.alter = AlterBody();
     } else if (AcceptKw("INSERT")) {
       s.kind = Statement::Kind::kInsert;
       s.insert = InsertBody();
+    } else if (IsKw("SHOW") &&
+               (IsKw("GRANTS", 1) || IsKw("USERS", 1) || IsKw("ROLES", 1) || IsKw("TOKENS", 1))) {
+      Next();
+      s.access = std::make_shared<AccessStatement>();
+      if (AcceptKw("GRANTS")) {
+        s.kind = Statement::Kind::kShowGrants;
+        if (AcceptKw("FOR")) s.access->for_name = Identifier("a user or role name");
+      } else if (AcceptKw("USERS")) {
+        s.kind = Statement::Kind::kShowUsers;
+      } else if (AcceptKw("ROLES")) {
+        s.kind = Statement::Kind::kShowRoles;
+      } else {
+        Next();
+        s.kind = Statement::Kind::kShowTokens;
+      }
+      OutputFormat(&s);
     } else if (AcceptKw("SHOW")) {
-      if (!AcceptKw("TABLES")) Fail("expected TABLES after SHOW");
+      if (!AcceptKw("TABLES")) Fail("expected TABLES, GRANTS, USERS, ROLES or TOKENS after SHOW");
       s.kind = Statement::Kind::kShowTables;
       if (AcceptKw("FROM") || AcceptKw("IN")) s.database = Identifier("a database name");
       if (AcceptKw("LIKE")) s.like = StringLiteral("a pattern");
@@ -206,9 +264,151 @@ class Parser {
       s.kind = Statement::Kind::kExplain;
       s.explained = std::make_shared<Statement>(StatementBody());
     } else {
-      Fail("expected a statement (SELECT, INSERT, CREATE, ALTER, DROP, TRUNCATE, SHOW, DESCRIBE, EXPLAIN)");
+      Fail(
+          "expected a statement (SELECT, INSERT, CREATE, ALTER, DROP, TRUNCATE, SHOW, DESCRIBE, EXPLAIN, "
+          "GRANT, "
+          "REVOKE)");
     }
     return s;
+  }
+
+  // ---- users, roles, grants, tokens
+  void IfNotExists(bool* out) {
+    if (AcceptKw("IF")) {
+      ExpectKw("NOT");
+      ExpectKw("EXISTS");
+      *out = true;
+    }
+  }
+
+  void NameList(std::vector<std::string>* out, std::string_view what) {
+    do {
+      out->push_back(Identifier(what));
+    } while (AcceptOp(","));
+  }
+
+  // IDENTIFIED [WITH sha256_password | plaintext_password] BY 'password'
+  void Identified(AccessStatement* a) {
+    ExpectKw("IDENTIFIED");
+    if (AcceptKw("WITH")) {
+      if (!AcceptKw("SHA256_PASSWORD") && !AcceptKw("PLAINTEXT_PASSWORD"))
+        Fail("expected sha256_password (Aurora keeps every password as a salted PBKDF2-HMAC-SHA256 hash)");
+    }
+    ExpectKw("BY");
+    a->password = StringLiteral("a password in quotes");
+  }
+
+  void CreateUser(Statement* s) {
+    s->kind = Statement::Kind::kCreateUser;
+    s->access = std::make_shared<AccessStatement>();
+    AccessStatement* a = s->access.get();
+    IfNotExists(&a->if_not_exists);
+    a->names.push_back(Identifier("a user name"));
+    Identified(a);
+    if (AcceptKw("DEFAULT")) {
+      ExpectKw("ROLE");
+      NameList(&a->default_roles, "a role name");
+    }
+  }
+
+  // CREATE TOKEN name [FOR user] WITH GRANT privileges ON target [, ...]
+  //   [EXPIRES AT 'time' | EXPIRES IN [INTERVAL] n unit]
+  void CreateToken(Statement* s) {
+    s->kind = Statement::Kind::kCreateToken;
+    s->access = std::make_shared<AccessStatement>();
+    AccessStatement* a = s->access.get();
+    a->names.push_back(Identifier("a token name"));
+    if (AcceptKw("FOR")) a->for_name = Identifier("a user name");
+    ExpectKw("WITH");
+    ExpectKw("GRANT");
+    PrivilegesOrRoles(a, /*roles_allowed=*/false);
+    if (AcceptKw("EXPIRES")) {
+      if (AcceptKw("AT")) {
+        a->expires_at = StringLiteral("a time in quotes, e.g. '2027-01-01 00:00:00'");
+      } else {
+        ExpectKw("IN");
+        AcceptKw("INTERVAL");
+        if (Peek().kind != TokenKind::kInteger) Fail("expected a whole number");
+        const Token& n = Next();
+        int64_t amount = 0;
+        std::from_chars(n.text.data(), n.text.data() + n.text.size(), amount);
+        static const std::pair<std::string_view, int64_t> kUnits[] = {
+            {"SECOND", 1},       {"MINUTE", 60},        {"HOUR", 3600},       {"DAY", 86400},
+            {"WEEK", 7 * 86400}, {"MONTH", 30 * 86400}, {"YEAR", 365 * 86400}};
+        std::string unit = Upper(Peek().text);
+        if (Peek().kind == TokenKind::kIdentifier && unit.size() > 1 && unit.back() == 'S') unit.pop_back();
+        int64_t seconds = 0;
+        for (auto [name, secs] : kUnits)
+          if (Peek().kind == TokenKind::kIdentifier && unit == name) seconds = secs;
+        if (seconds == 0) Fail("expected a unit (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, YEAR)");
+        Next();
+        if (amount <= 0 || amount > int64_t{100} * 365 * 86400 / seconds)
+          FailAt(n, "the interval must be positive and at most 100 years");
+        a->expires_in_seconds = amount * seconds;
+      }
+    }
+  }
+
+  // [db.]table, db.*, *, *.*
+  void GrantTarget(std::string* db, std::string* table) {
+    if (AcceptOp("*")) {
+      *table = "*";
+      if (AcceptOp(".")) {
+        *db = "*";
+        ExpectOp("*");
+      }
+      return;
+    }
+    *table = Identifier("a table name or *");
+    if (AcceptOp(".")) {
+      *db = *table;
+      *table = AcceptOp("*") ? "*" : Identifier("a table name or *");
+    }
+  }
+
+  // privilege [, privilege] ON target [, privilege ... ON target] (GRANT, REVOKE, token scopes), or
+  // role [, role] (GRANT, REVOKE). Privileges: SELECT, INSERT, CREATE [TABLE], ALTER [TABLE],
+  // DROP [TABLE], ALL [PRIVILEGES], ADMIN or ACCESS MANAGEMENT.
+  void PrivilegesOrRoles(AccessStatement* a, bool roles_allowed) {
+    struct Word {
+      std::string text, upper;
+      SourcePos pos;
+    };
+    std::vector<Word> pending;
+    while (true) {
+      Word w;
+      w.pos = Pos();
+      w.text = Identifier("a privilege or a role name");
+      w.upper = Upper(w.text);
+      if (w.upper == "ALL") {
+        AcceptKw("PRIVILEGES");
+      } else if (w.upper == "CREATE" || w.upper == "ALTER" || w.upper == "DROP") {
+        AcceptKw("TABLE");
+      } else if (w.upper == "ACCESS" && AcceptKw("MANAGEMENT")) {
+        w.upper = "ADMIN";
+      }
+      if (IsOp("(")) Fail("privileges on columns are not supported");
+      pending.push_back(std::move(w));
+      if (AcceptKw("ON")) {
+        std::string db, table;
+        GrantTarget(&db, &table);
+        for (auto& p : pending) a->privileges.push_back({p.upper, db, table, p.pos});
+        pending.clear();
+        if (!AcceptOp(",")) break;
+        continue;
+      }
+      if (AcceptOp(",")) continue;
+      break;
+    }
+    if (pending.empty()) return;
+    if (roles_allowed && a->privileges.empty()) {
+      for (auto& p : pending) a->roles.push_back(std::move(p.text));
+      return;
+    }
+    for (auto& p : pending) {
+      if (p.upper != "ADMIN") Fail("expected ON and a table (or *) after the privilege");
+      a->privileges.push_back({p.upper, "", "*", p.pos});
+    }
   }
 
   void OutputFormat(Statement* s) {

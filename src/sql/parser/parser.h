@@ -1,7 +1,9 @@
 // Hand-written recursive-descent parser for Aurora's SQL (the ClickHouse dialect): SELECT (WITH, DISTINCT,
 // JOIN, WHERE, GROUP BY, HAVING, ORDER BY, LIMIT/OFFSET, LIMIT BY, UNION ALL, SETTINGS, FORMAT),
 // CREATE TABLE, DROP TABLE, TRUNCATE, ALTER TABLE ADD/DROP/COMMENT COLUMN, INSERT (VALUES, SELECT,
-// FORMAT with inline data), SHOW TABLES, DESCRIBE and EXPLAIN. The AST is in ast.h.
+// FORMAT with inline data), SHOW TABLES, DESCRIBE and EXPLAIN, and the access statements: CREATE / ALTER /
+// DROP USER, CREATE / DROP ROLE, GRANT, REVOKE, SHOW GRANTS / USERS / ROLES / TOKENS, CREATE / DROP TOKEN.
+// The AST is in ast.h.
 //
 // Errors are InvalidArgument with the line, the column and an excerpt with a caret:
 //   syntax error at line 1, column 27: expected FROM, found 'FORM'

@@ -267,6 +267,74 @@ TEST(ParserTest, OtherStatements) {
   EXPECT_EQ(many->size(), 2u);
 }
 
+TEST(ParserTest, UsersRolesGrantsAndTokens) {
+  auto u = ParseStatement(
+      "CREATE USER IF NOT EXISTS bob IDENTIFIED WITH sha256_password BY 'p''w' DEFAULT ROLE a, b");
+  ASSERT_TRUE(u.ok()) << u.status().message();
+  EXPECT_EQ(u->kind, Statement::Kind::kCreateUser);
+  EXPECT_TRUE(u->access->if_not_exists);
+  EXPECT_EQ(u->access->names, std::vector<std::string>{"bob"});
+  EXPECT_EQ(u->access->password, "p'w");
+  EXPECT_EQ(u->access->default_roles, (std::vector<std::string>{"a", "b"}));
+
+  auto g =
+      ParseStatement("GRANT SELECT, insert ON default.events, CREATE TABLE ON *.*, ALL ON db.* TO bob, r");
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  EXPECT_EQ(g->kind, Statement::Kind::kGrant);
+  ASSERT_EQ(g->access->privileges.size(), 4u);
+  EXPECT_EQ(g->access->privileges[1].name, "INSERT");
+  EXPECT_EQ(g->access->privileges[1].database, "default");
+  EXPECT_EQ(g->access->privileges[1].table, "events");
+  EXPECT_EQ(g->access->privileges[2].name, "CREATE");
+  EXPECT_EQ(g->access->privileges[2].database, "*");
+  EXPECT_EQ(g->access->privileges[2].table, "*");
+  EXPECT_EQ(g->access->privileges[3].database, "db");
+  EXPECT_EQ(g->access->privileges[3].table, "*");
+  EXPECT_EQ(g->access->grantees, (std::vector<std::string>{"bob", "r"}));
+  EXPECT_TRUE(g->access->roles.empty());
+
+  auto roles = ParseStatement("REVOKE admin, viewer FROM bob");
+  ASSERT_TRUE(roles.ok()) << roles.status().message();
+  EXPECT_EQ(roles->kind, Statement::Kind::kRevoke);
+  EXPECT_EQ(roles->access->roles, (std::vector<std::string>{"admin", "viewer"}));
+  EXPECT_TRUE(roles->access->privileges.empty());
+
+  auto t = ParseStatement(
+      "CREATE TOKEN ingest FOR bob WITH GRANT INSERT ON events, SELECT ON * EXPIRES IN 2 weeks");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(t->kind, Statement::Kind::kCreateToken);
+  EXPECT_EQ(t->access->for_name, "bob");
+  ASSERT_EQ(t->access->privileges.size(), 2u);
+  EXPECT_EQ(t->access->privileges[1].table, "*");
+  EXPECT_EQ(t->access->expires_in_seconds, 14 * 86400);
+  auto at = ParseStatement("CREATE TOKEN x WITH GRANT ADMIN EXPIRES AT '2030-01-01'");
+  ASSERT_TRUE(at.ok()) << at.status().message();
+  EXPECT_EQ(at->access->expires_at, "2030-01-01");
+  EXPECT_EQ(at->access->privileges.at(0).name, "ADMIN");
+
+  for (auto [q, kind] : std::initializer_list<std::pair<const char*, Statement::Kind>>{
+           {"ALTER USER bob IDENTIFIED BY 'x'", Statement::Kind::kAlterUser},
+           {"DROP USER IF EXISTS a, b", Statement::Kind::kDropUser},
+           {"CREATE ROLE r", Statement::Kind::kCreateRole},
+           {"DROP ROLE r", Statement::Kind::kDropRole},
+           {"DROP TOKEN t", Statement::Kind::kDropToken},
+           {"SHOW GRANTS FOR bob", Statement::Kind::kShowGrants},
+           {"SHOW USERS", Statement::Kind::kShowUsers},
+           {"SHOW ROLES", Statement::Kind::kShowRoles},
+           {"SHOW TOKENS FORMAT JSON", Statement::Kind::kShowTokens},
+       }) {
+    auto st = ParseStatement(q);
+    ASSERT_TRUE(st.ok()) << q << ": " << st.status().message();
+    EXPECT_EQ(st->kind, kind) << q;
+  }
+  EXPECT_NE(Error("CREATE USER bob IDENTIFIED WITH kerberos BY 'x'").find("expected sha256_password"),
+            std::string::npos);
+  EXPECT_NE(Error("GRANT SELECT ON t TO bob WITH GRANT OPTION").find("not supported"), std::string::npos);
+  EXPECT_NE(Error("CREATE TOKEN t WITH GRANT SELECT").find("expected ON"), std::string::npos);
+  EXPECT_NE(Error("CREATE TOKEN t WITH GRANT SELECT ON t EXPIRES IN 0 DAY").find("positive"),
+            std::string::npos);
+}
+
 TEST(ParserTest, SplitStatementsRespectsStringsCommentsAndInlineData) {
   auto parts = SplitStatements("SELECT 'a;b'; -- c;d\n SELECT 2;;\n/* ; */ INSERT INTO t FORMAT CSV\n1;2\n");
   ASSERT_TRUE(parts.ok());

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -112,18 +113,66 @@ class Runner {
     db_.reset();
     storage::TableOptions opts;
     opts.background = false;
-    auto db = Database::Open(FileSystem::Posix(), dir_, Clock::System(), opts);
+    security::AccessOptions access;
+    access.pbkdf2_iterations = 1000;  // the default (600,000) makes every CREATE USER cost a quarter second
+    auto db = Database::Open(FileSystem::Posix(), dir_, Clock::System(), opts, access);
     if (!db.ok()) {
       std::printf("FAIL %s: cannot open the data directory: %s\n", path_.c_str(),
                   db.status().ToString().c_str());
       return false;
     }
     db_ = std::move(*db);
+    if (!connected_.empty()) return Connect(connected_).empty();  // the same credentials again
     return true;
+  }
+
+  // connect                  back to the embedded mode (every right)
+  // connect USER PASSWORD    statements run as USER
+  // connect token NAME       statements run with the token NAME (its secret is the one the last
+  //                          CREATE TOKEN NAME returned)
+  std::string Connect(const std::vector<std::string>& header) {
+    options_.principal = nullptr;
+    connected_.clear();
+    if (header.size() == 1) return "";
+    Result<std::shared_ptr<const security::Principal>> p = Status::OK();
+    if (header.size() == 3 && header[1] == "token") {
+      auto it = secrets_.find(header[2]);
+      if (it == secrets_.end()) return "no CREATE TOKEN " + header[2] + " ran before";
+      p = db_->access().AuthenticateToken(it->second);
+    } else if (header.size() == 3) {
+      p = db_->access().AuthenticatePassword(header[1], header[2]);
+    } else {
+      return "usage: connect [USER PASSWORD | token NAME]";
+    }
+    if (!p.ok()) return "cannot connect: " + p.status().ToString();
+    options_.principal = *p;
+    connected_ = header;
+    return "";
+  }
+
+  // Keeps the secrets CREATE TOKEN returns (columns name, token), for `connect token NAME`.
+  void KeepSecrets(const QueryResult& r) {
+    if (r.names.size() < 2 || r.names[0] != "name" || r.names[1] != "token") return;
+    for (const auto& c : r.chunks)
+      for (size_t i = 0; i < c.num_rows; ++i) {
+        std::string name, secret;
+        FormatText(*c.columns[0], i, &name);
+        FormatText(*c.columns[1], i, &secret);
+        secrets_[name] = secret;
+      }
   }
 
   std::string RunOne(const Record& r) {
     if (r.kind == "restart") return Reopen() ? "" : "restart failed";
+    if (r.kind == "connect") {  // with lines after ----: the connection must fail with them
+      std::string why = Connect(r.header);
+      if (r.expected.empty()) return why;
+      if (why.empty()) return "expected the connection to fail, it succeeded";
+      for (const auto& e : r.expected)
+        if (why.find(e) == std::string::npos)
+          return fmt::format("the error does not contain '{}':\n{}", e, why);
+      return "";
+    }
     if (r.kind ==
         "load_events") {  // load_events N: table `events` with N events of the standard workload (seed 42)
       if (r.header.size() != 2) return "usage: load_events N";
@@ -155,10 +204,14 @@ class Runner {
     }
     if (r.kind == "statement") {
       if (r.header.size() < 2) return "expected 'statement ok' or 'statement error'";
-      auto res = db_->Execute(r.sql);
+      auto res = db_->Execute(r.sql, options_);
+      if (res.ok()) KeepSecrets(*res);
       if (r.header[1] == "ok") return res.ok() ? "" : "unexpected error: " + res.status().ToString();
       if (r.header[1] != "error") return "expected 'statement ok' or 'statement error'";
       if (res.ok()) return "expected an error, the statement succeeded";
+      // `statement error CODE` also checks the error's code name, e.g. PERMISSION_DENIED.
+      if (r.header.size() > 2 && ErrorCodeName(res.status().code()) != r.header[2])
+        return fmt::format("expected a {} error, got {}", r.header[2], res.status().ToString());
       for (const auto& e : r.expected)
         if (res.status().message().find(e) == std::string::npos)
           return fmt::format("the error does not contain '{}':\n{}", e, res.status().message());
@@ -168,7 +221,7 @@ class Runner {
       if (r.header.size() < 2) return "usage: query TYPES [nosort|rowsort|valuesort]";
       const std::string& types = r.header[1];
       std::string sort = r.header.size() > 2 ? r.header[2] : "nosort";
-      auto res = db_->Execute(r.sql);
+      auto res = db_->Execute(r.sql, options_);
       if (!res.ok()) return "unexpected error: " + res.status().ToString();
       if (res->names.size() != types.size())
         return fmt::format("the query returns {} columns, the test expects {}", res->names.size(),
@@ -212,6 +265,9 @@ class Runner {
   std::string path_;
   std::string dir_;
   std::unique_ptr<Database> db_;
+  QueryOptions options_;                        // the principal of `connect`
+  std::vector<std::string> connected_;          // the `connect` record in effect
+  std::map<std::string, std::string> secrets_;  // token name -> secret
 };
 
 }  // namespace
