@@ -125,10 +125,22 @@ int RunServer(const std::string& config_path, const std::vector<std::pair<std::s
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   auto db = Database::Open(FileSystem::Posix(), config->data_dir, Clock::System());
   if (!db.ok()) return Fail(db.status());
+  auto admin = (*db)->access().EnsureAdmin(config->admin_password.empty()
+                                              ? std::nullopt
+                                              : std::optional<std::string>(config->admin_password));
+  if (!admin.ok()) return Fail(admin.status());
   auto srv = server::Server::Make(*config, **db);
   if (!srv.ok()) return Fail(srv.status());
   const char* scheme = config->tls_cert.empty() ? "http" : "https";
   fmt::print("aurora {} serving data directory {}\n", kVersion, config->data_dir);
+  if (admin->has_value() && config->admin_password.empty()) {
+    fmt::print("  first start: created user admin with password {}\n", **admin);
+    fmt::print("  (shown only now; change it with ALTER USER admin IDENTIFIED BY '...')\n");
+  } else if (admin->has_value()) {
+    fmt::print("  first start: created user admin with the password from admin_password\n");
+  }
+  fmt::print("  sign in as admin: curl -u admin:PASSWORD {}://{}:{}/v1/sql -d 'SELECT 1'\n", scheme, config->host,
+             (*srv)->http_port());
   fmt::print("  API and web app     {}://{}:{}/\n", scheme, config->host, (*srv)->http_port());
   if (config->clickhouse_enabled)
     fmt::print("  ClickHouse HTTP     {}://{}:{}/\n", scheme, config->host, (*srv)->clickhouse_port());

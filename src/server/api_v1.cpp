@@ -85,10 +85,10 @@ HttpResponse FormatResult(QueryResult result, formats::Format format) {
 }
 
 HttpResponse Server::ApiSql(HttpRequest& req, const Caller& caller) {
-  (void)caller;
   std::string sql;
   std::string format;
   QueryOptions options;
+  options.principal = caller.principal;
   auto content_type = req.Header("Content-Type");
   if (content_type.rfind("application/json", 0) == 0) {
     nlohmann::json doc = nlohmann::json::parse(req.body, nullptr, false);
@@ -222,9 +222,9 @@ HttpResponse Server::ApiEvents(HttpRequest& req, const Caller& caller) {
 
 HttpResponse Server::ApiTables(HttpRequest& req, const Caller& caller) {
   (void)req;
-  (void)caller;
   nlohmann::json tables = nlohmann::json::array();
   for (const auto& name : db_.catalog().TableNames()) {
+    if (!Allowed(caller, security::Privilege::kSelect, name).ok()) continue;  // lists what the caller may read
     auto table = db_.catalog().GetTable(name);
     if (!table.ok()) continue;
     storage::TableStats s = (*table)->Stats();
@@ -235,16 +235,17 @@ HttpResponse Server::ApiTables(HttpRequest& req, const Caller& caller) {
 }
 
 HttpResponse Server::ApiTable(HttpRequest& req, const Caller& caller, const std::string& name) {
-  (void)caller;
   if (!ValidTableName(name))
     return Error(AURORA_ERROR(
         kInvalidArgument,
         "'{}' is not a table name (letters, digits and underscores, not starting with a digit)", name));
   if (req.method == http::verb::delete_) {
+    if (Status st = Allowed(caller, security::Privilege::kDrop, name); !st.ok()) return Error(st);
     Status st = db_.catalog().DropTable(name);
     if (!st.ok()) return Error(st);
     return Json(200, nlohmann::json{{"dropped", name}}.dump());
   }
+  if (Status st = Allowed(caller, security::Privilege::kSelect, name); !st.ok()) return Error(st);
   auto table = db_.catalog().GetTable(name);
   if (!table.ok()) return Error(table.status());
   storage::TableSchema schema = (*table)->schema();

@@ -160,6 +160,7 @@ HttpResponse Server::HandleClickHouse(HttpRequest& req) {
       sql = std::move(req.body);
     }
     QueryOptions options;
+    options.principal = caller->principal;
     std::string format = "TabSeparated";
     std::string database = std::string(req.Header("X-ClickHouse-Database"));
     if (auto f = req.Header("X-ClickHouse-Format"); !f.empty()) format = std::string(f);

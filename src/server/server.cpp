@@ -23,6 +23,10 @@ unsigned HttpStatus(ErrorCode code) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kNotSupported:
       return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
     case ErrorCode::kNotFound:
       return 404;
     case ErrorCode::kAlreadyExists:
@@ -86,6 +90,10 @@ int ClickHouseErrorCode(const Status& status) {
       return 241;                                 // MEMORY_LIMIT_EXCEEDED
     case ErrorCode::kInternal:
       return 49;  // LOGICAL_ERROR
+    case ErrorCode::kUnauthenticated:
+      return 516;  // AUTHENTICATION_FAILED
+    case ErrorCode::kPermissionDenied:
+      return 497;  // ACCESS_DENIED
   }
   return 1000;
 }
@@ -244,10 +252,58 @@ std::optional<HttpResponse> Server::RateLimit(const Caller& caller) {
 }
 
 Result<Server::Caller> Server::Authenticate(const HttpRequest& req, bool clickhouse) {
-  (void)clickhouse;
+  std::optional<std::pair<std::string, std::string>> password;
+  std::string token;
+  std::string_view authorization = req.Header("Authorization");
+  if (authorization.size() > 6 && boost::beast::iequals(authorization.substr(0, 6), "Basic ")) {
+    std::string_view encoded = authorization.substr(6);
+    std::string decoded(boost::beast::detail::base64::decoded_size(encoded.size()), '\0');
+    auto [written, read] = boost::beast::detail::base64::decode(decoded.data(), encoded.data(), encoded.size());
+    (void)read;
+    decoded.resize(written);
+    size_t colon = decoded.find(':');
+    if (colon == std::string::npos)
+      return AURORA_ERROR(kUnauthenticated, "malformed basic authorization: expected base64 of user:password");
+    password.emplace(decoded.substr(0, colon), decoded.substr(colon + 1));
+  } else if (authorization.size() > 7 && boost::beast::iequals(authorization.substr(0, 7), "Bearer ")) {
+    token = std::string(authorization.substr(7));
+  } else if (!authorization.empty()) {
+    return AURORA_ERROR(kUnauthenticated, "unsupported Authorization scheme; use Basic (user and password) or Bearer");
+  }
+  if (clickhouse && !password && token.empty()) {
+    std::string_view user = req.Header("X-ClickHouse-User");
+    std::string_view key = req.Header("X-ClickHouse-Key");
+    if (!user.empty()) {
+      password.emplace(std::string(user), std::string(key));
+    } else if (const std::string* u = req.Param("user")) {
+      const std::string* p = req.Param("password");
+      password.emplace(*u, p ? *p : "");
+    }
+  }
+  Result<std::shared_ptr<const security::Principal>> principal =
+      AURORA_ERROR(kUnauthenticated,
+                   "credentials required: HTTP basic auth (user and password) or Authorization: Bearer TOKEN");
+  if (password) {
+    principal = db_.access().AuthenticatePassword(password->first, password->second);
+  } else if (!token.empty()) {
+    principal = db_.access().AuthenticateToken(token);
+  }
+  if (!principal.ok()) return principal.status();
   Caller caller;
-  caller.name = req.remote;
+  caller.principal = *principal;
+  caller.name = caller.principal->user;
+  if (caller.principal->is_token()) caller.name += "/" + caller.principal->token;
   return caller;
+}
+
+Status Server::Allowed(const Caller& caller, security::Privilege privilege, std::string_view table) const {
+  return db_.access().Check(*caller.principal, privilege, table);
+}
+
+Status Server::AuthorizeIngest(const Caller& caller, const std::string& table) {
+  AURORA_RETURN_IF_ERROR(Allowed(caller, security::Privilege::kInsert, table));
+  if (!db_.catalog().GetTable(table).ok()) AURORA_RETURN_IF_ERROR(Allowed(caller, security::Privilege::kCreate, table));
+  return Status::OK();
 }
 
 namespace {
@@ -287,6 +343,8 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
     };
     if (path == "/metrics") {
       if (!get) return method_not_allowed("GET");
+      if (Status st = Allowed(*caller, security::Privilege::kSelect, security::kAllTables); !st.ok())
+        return Error(st);
       HttpResponse r;
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       int64_t connections = api_->open_connections() + (clickhouse_ ? clickhouse_->open_connections() : 0);

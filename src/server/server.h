@@ -26,6 +26,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "engine/database.h"
+#include "security/access_control.h"
 #include "formats/format.h"
 #include "server/config.h"
 #include "server/http_server.h"
@@ -57,8 +58,11 @@ class Server {
 
   // Who sent a request.
   struct Caller {
-    std::string name;  // user or token name; the rate limiter's key
+    std::string name;  // "user" or "user/token"; the rate limiter's key
+    std::shared_ptr<const security::Principal> principal;
   };
+  // `caller` may use `privilege` on `table` ("*": every table).
+  Status Allowed(const Caller& caller, security::Privilege privilege, std::string_view table) const;
 
   HttpResponse HandleApi(HttpRequest& req);
   HttpResponse HandleClickHouse(HttpRequest& req);
