@@ -324,8 +324,16 @@ JsonEachRowReader::Outcome JsonEachRowReader::ParseObject(std::string_view data,
     error->message = std::move(message);
     return Outcome::kBadValue;
   }
-  for (size_t i = 0; i < converters_.size(); ++i)
-    if (seen_[i] != generation_) converters_[i].AppendDefault();
+  for (size_t i = 0; i < converters_.size(); ++i) {
+    if (seen_[i] == generation_) continue;
+    if (inputs_[i].required) {
+      Locate(data, begin, line_, begin, error);
+      error->field = static_cast<int>(i);
+      error->message = "the field is missing (a row must have it)";
+      return Outcome::kBadValue;
+    }
+    converters_[i].AppendDefault();
+  }
   return Outcome::kOk;
 }
 
