@@ -97,7 +97,12 @@ std::string NewQueryId() {
 Result<std::unique_ptr<Database>> Database::Open(FileSystem& fs, const std::string& data_dir, Clock& clock,
                                                  storage::TableOptions options) {
   AURORA_ASSIGN_OR_RETURN(auto catalog, Catalog::Open(fs, data_dir, clock, options));
-  return std::unique_ptr<Database>(new Database(std::move(catalog)));
+  return std::unique_ptr<Database>(new Database(std::move(catalog), clock));
+}
+
+Result<ingest::IngestResult> Database::Ingest(std::string_view table, std::string_view data,
+                                              const ingest::IngestOptions& options) {
+  return ingestor_->Ingest(table, data, options);
 }
 
 Status Database::CheckDatabase(const std::string& database) const {

@@ -5,7 +5,8 @@
 // and their WithNames forms, read by formats/), SHOW TABLES, DESCRIBE, and SELECT (sql/binder -> exec).
 // Column DEFAULTs are constant expressions, evaluated at insert time. EXPLAIN shows a SELECT's plan with
 // the parts and granules pruning removed. system.* tables (engine/system_tables.h) describe the database;
-// every statement is recorded in system.query_log.
+// every statement is recorded in system.query_log. Ingest (the HTTP events API) goes through the
+// Database's one ingest::Ingestor.
 //
 // Every statement runs under a QueryContext (exec/query_context.h): its id, settings, limits, memory
 // tracking and cancellation.
@@ -24,6 +25,7 @@
 #include "engine/system_tables.h"
 #include "exec/query_context.h"
 #include "exec/select.h"
+#include "ingest/ingestor.h"
 #include "sql/parser/ast.h"
 #include "types/chunk.h"
 
@@ -66,12 +68,19 @@ class Database {
   // Asks the running statement `query_id` to stop. False when no such statement is running.
   bool Cancel(const std::string& query_id);
 
+  // Ingests a batch of outside data (an HTTP body) into `table`, creating it or evolving its schema as the
+  // data needs and quarantining rows that cannot be stored (ingest/ingestor.h). Returns once the rows are
+  // durable (per the table's fsync policy) and visible to queries.
+  Result<ingest::IngestResult> Ingest(std::string_view table, std::string_view data,
+                                      const ingest::IngestOptions& options = {});
+
   // The ids of the statements running now.
   std::vector<std::string> RunningQueries();
   Catalog& catalog() { return *catalog_; }
 
  private:
-  explicit Database(std::unique_ptr<Catalog> catalog) : catalog_(std::move(catalog)) {}
+  Database(std::unique_ptr<Catalog> catalog, Clock& clock)
+      : catalog_(std::move(catalog)), ingestor_(std::make_unique<ingest::Ingestor>(*catalog_, clock)) {}
   Result<QueryResult> CreateTable(const sql::CreateTable& c, exec::QueryContext& ctx);
   Result<QueryResult> AlterTable(const sql::AlterTable& a, exec::QueryContext& ctx);
   Result<QueryResult> InsertValues(const sql::Insert& ins, exec::QueryContext& ctx);
@@ -98,6 +107,7 @@ class Database {
   Status CheckDatabase(const std::string& database) const;
 
   std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<ingest::Ingestor> ingestor_;
   std::mutex running_mu_;
   std::map<std::string, exec::QueryContext*> running_;  // statements in progress, by query id
   QueryLog query_log_;
