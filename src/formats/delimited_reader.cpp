@@ -313,7 +313,8 @@ bool DelimitedReader::ConvertRow(std::string_view data, RowError* error) {
   }
   for (int t : unmapped_) {
     if (inputs_[t].required) {
-      *error = RowError{fields_.front().line, 0, t, "the header does not name this field (a row must have it)"};
+      *error =
+          RowError{fields_.front().line, 0, t, "the header does not name this field (a row must have it)"};
       return false;
     }
     converters_[t].AppendDefault();

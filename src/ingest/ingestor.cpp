@@ -63,7 +63,8 @@ Status SplitCsvHeader(std::string_view data, std::string_view* line, std::vector
     if (i < s.size() && s[i] == '"') {
       ++i;
       while (true) {
-        if (i >= s.size()) return AURORA_ERROR(kInvalidArgument, "header: line 1: a quoted name does not end");
+        if (i >= s.size())
+          return AURORA_ERROR(kInvalidArgument, "header: line 1: a quoted name does not end");
         if (s[i] == '"') {
           if (i + 1 < s.size() && s[i + 1] == '"') {
             name += '"';
@@ -84,10 +85,11 @@ Status SplitCsvHeader(std::string_view data, std::string_view* line, std::vector
       name = std::string(raw);
     }
     if (!storage::IsValidIdentifier(name))
-      return AURORA_ERROR(kInvalidArgument,
-                          "header: line 1: '{}' is not a valid column name (letters, digits and _, not starting "
-                          "with a digit)",
-                          formats::Excerpt(name));
+      return AURORA_ERROR(
+          kInvalidArgument,
+          "header: line 1: '{}' is not a valid column name (letters, digits and _, not starting "
+          "with a digit)",
+          formats::Excerpt(name));
     names->push_back(std::move(name));
     if (i >= s.size()) break;
     if (s[i] != ',')
@@ -209,8 +211,8 @@ struct Ingestor::Batch {
   const IngestOptions* options = nullptr;
   formats::Format format = formats::Format::kJSONEachRow;
   std::shared_ptr<storage::Table> table;
-  std::string_view header_line;     // CSVWithNames
-  std::vector<std::string> header;  // CSVWithNames: the names; CSV: the table's columns
+  std::string_view header_line;             // CSVWithNames
+  std::vector<std::string> header;          // CSVWithNames: the names; CSV: the table's columns
   std::vector<formats::BadRow> bad;         // rows the fast path could not read
   std::vector<formats::BadRow> quarantine;  // rows for NAME_quarantine
   IngestResult result;
@@ -230,8 +232,8 @@ storage::TableSchema Ingestor::QuarantineSchema(std::string name) {
   s.name = std::move(name);
   auto str = DataType::Make(TypeId::kString);
   s.columns = {
-      {"received_at", DataType::DateTime64(3, "UTC"), storage::CodecSpec::Parse("DoubleDelta, ZSTD(1)").value(),
-       "", "when the row was received"},
+      {"received_at", DataType::DateTime64(3, "UTC"),
+       storage::CodecSpec::Parse("DoubleDelta, ZSTD(1)").value(), "", "when the row was received"},
       {"source", DataType::LowCardinality(str), std::nullopt, "", "where the row came from (http, kafka)"},
       {"line", DataType::Make(TypeId::kUInt64), std::nullopt, "", "line of the row in its batch (1-based)"},
       {"error", str, std::nullopt, "", "why the row could not be stored"},
@@ -241,13 +243,15 @@ storage::TableSchema Ingestor::QuarantineSchema(std::string name) {
   return s;
 }
 
-Result<IngestResult> Ingestor::Ingest(std::string_view table, std::string_view data, const IngestOptions& options) {
+Result<IngestResult> Ingestor::Ingest(std::string_view table, std::string_view data,
+                                      const IngestOptions& options) {
   const std::string quarantine_name = QuarantineTableName(table);
   if (!storage::IsValidIdentifier(table) || !storage::IsValidIdentifier(quarantine_name))
-    return AURORA_ERROR(kInvalidArgument,
-                        "invalid table name '{}': a table name is letters, digits and _, does not start with a "
-                        "digit and has at most {} characters",
-                        formats::Excerpt(table), 255 - (quarantine_name.size() - table.size()));
+    return AURORA_ERROR(
+        kInvalidArgument,
+        "invalid table name '{}': a table name is letters, digits and _, does not start with a "
+        "digit and has at most {} characters",
+        formats::Excerpt(table), 255 - (quarantine_name.size() - table.size()));
   AURORA_ASSIGN_OR_RETURN(formats::Format format, formats::InputFormat(options.format));
   if (format != formats::Format::kJSONEachRow && format != formats::Format::kCSV &&
       format != formats::Format::kCSVWithNames)
@@ -268,9 +272,9 @@ Result<IngestResult> Ingestor::Ingest(std::string_view table, std::string_view d
   } else if (existing.status().code() != ErrorCode::kNotFound || !options.create_table) {
     return existing.status();
   } else if (format == formats::Format::kCSV) {
-    return AURORA_ERROR(kInvalidArgument,
-                        "table '{}' does not exist, and CSV without a header cannot create it (send CSVWithNames)",
-                        b.name);
+    return AURORA_ERROR(
+        kInvalidArgument,
+        "table '{}' does not exist, and CSV without a header cannot create it (send CSVWithNames)", b.name);
   } else {
     AURORA_ASSIGN_OR_RETURN(b.table, CreateFromSample(b));
   }
@@ -280,9 +284,9 @@ Result<IngestResult> Ingestor::Ingest(std::string_view table, std::string_view d
                             formats::FormatReader::Make(format, {}, {formats::ErrorMode::kCollect, false}));
     AURORA_RETURN_IF_ERROR(reader->Read(data));
     if (reader->num_rows() > 0)
-      return AURORA_ERROR(kInvalidArgument,
-                          "table '{}' does not exist and no row of the batch has a field that can be a column",
-                          b.name);
+      return AURORA_ERROR(
+          kInvalidArgument,
+          "table '{}' does not exist and no row of the batch has a field that can be a column", b.name);
     b.quarantine = reader->TakeBadRows();
   } else {
     if (format == formats::Format::kCSV) {
@@ -360,8 +364,8 @@ Status Ingestor::EvolveForHeader(Batch& b) {
   for (const auto& [name, stats] : sample.fields()) {
     if (next.Find(name)) continue;
     if (next.columns.size() >= kMaxColumns)
-      return AURORA_ERROR(kInvalidArgument, "header: table '{}' has {} columns, the most ingestion adds", b.name,
-                          kMaxColumns);
+      return AURORA_ERROR(kInvalidArgument, "header: table '{}' has {} columns, the most ingestion adds",
+                          b.name, kMaxColumns);
     next.columns.push_back({name, stats.InferType(), std::nullopt, "", ""});
     b.result.added_columns.push_back(name + " " + next.columns.back().type->Name());
     changed = true;
@@ -472,8 +476,9 @@ Status Ingestor::SlowPass(Batch& b) {
     }
   } else {
     // CSV: each bad row's fields as text, then each field tried against its column.
-    AURORA_ASSIGN_OR_RETURN(auto text_reader, formats::FormatReader::Make(b.format, TextInputs(b.header),
-                                                                          {formats::ErrorMode::kCollect, false}));
+    AURORA_ASSIGN_OR_RETURN(
+        auto text_reader,
+        formats::FormatReader::Make(b.format, TextInputs(b.header), {formats::ErrorMode::kCollect, false}));
     std::string one;
     for (size_t i = 0; i < b.bad.size(); ++i) {
       row_widen.clear();

@@ -49,8 +49,8 @@ struct IngestResult {
   uint64_t rows = 0;         // rows appended to the table
   uint64_t quarantined = 0;  // rows appended to NAME_quarantine
   bool created_table = false;
-  std::vector<std::string> added_columns;    // "name Type"
-  std::vector<std::string> widened_columns;  // "name OldType -> NewType"
+  std::vector<std::string> added_columns;     // "name Type"
+  std::vector<std::string> widened_columns;   // "name OldType -> NewType"
   std::vector<formats::BadRow> first_errors;  // the first kMaxErrors quarantined rows (text cut at 1 KiB)
 };
 
@@ -69,7 +69,9 @@ class Ingestor {
   // header that is not valid, a table that cannot be written.
   Result<IngestResult> Ingest(std::string_view table, std::string_view data, const IngestOptions& options);
 
-  static std::string QuarantineTableName(std::string_view table) { return std::string(table) + "_quarantine"; }
+  static std::string QuarantineTableName(std::string_view table) {
+    return std::string(table) + "_quarantine";
+  }
   // The schema of NAME_quarantine: received_at DateTime64(3), source, line, error, raw; ORDER BY
   // received_at.
   static storage::TableSchema QuarantineSchema(std::string name);

@@ -163,7 +163,8 @@ TEST_F(IngestorTest, IntegerColumnReceivingAFractionBecomesFloat64) {
   EXPECT_EQ(TypeOf("m", "n"), "Int64");
   Flush("m");
   MustIngest("m", ints);  // and some in the buffer
-  IngestResult r = MustIngest("m", "{\"ts\":\"2024-01-01 00:00:01\",\"n\":3.5}\n{\"ts\":\"2024-01-01 00:00:01\",\"n\":2}\n");
+  IngestResult r = MustIngest(
+      "m", "{\"ts\":\"2024-01-01 00:00:01\",\"n\":3.5}\n{\"ts\":\"2024-01-01 00:00:01\",\"n\":2}\n");
   EXPECT_EQ(r.rows, 2u);
   EXPECT_EQ(r.quarantined, 0u);
   EXPECT_EQ(r.widened_columns, std::vector<std::string>{"n Int64 -> Float64"});
@@ -182,7 +183,9 @@ TEST_F(IngestorTest, IntegerColumnReceivingAFractionBecomesFloat64) {
 }
 
 TEST_F(IngestorTest, NullForAColumnThatHadNoneMakesItNullable) {
-  MustIngest("m", "{\"ts\":\"2024-01-01 00:00:00\",\"k\":\"a\",\"v\":1}\n{\"ts\":\"2024-01-01 00:00:00\",\"k\":\"b\",\"v\":2}\n");
+  MustIngest("m",
+             "{\"ts\":\"2024-01-01 00:00:00\",\"k\":\"a\",\"v\":1}\n{\"ts\":\"2024-01-01 "
+             "00:00:00\",\"k\":\"b\",\"v\":2}\n");
   Flush("m");
   IngestResult r = MustIngest("m", "{\"ts\":\"2024-01-01 00:00:00\",\"k\":null,\"v\":null}\n");
   EXPECT_EQ(r.rows, 1u);
@@ -240,8 +243,8 @@ TEST_F(IngestorTest, WorkloadWithBadRecordsQuarantinesEveryBadOne) {
     quarantined += r.quarantined;
     // Every quarantined row is the input's line, with an error that names the line.
     const std::vector<std::string> lines = Lines(data);
-    auto q = db_->Execute(
-        fmt::format("SELECT line, error, raw FROM events_quarantine WHERE source = '{}' ORDER BY line", source));
+    auto q = db_->Execute(fmt::format(
+        "SELECT line, error, raw FROM events_quarantine WHERE source = '{}' ORDER BY line", source));
     ASSERT_TRUE(q.ok()) << q.status().ToString();
     size_t checked = 0;
     for (const auto& c : q->chunks) {
@@ -405,8 +408,8 @@ TEST_F(IngestorTest, CsvWithNamesCreatesEvolvesAndQuarantines) {
 
 TEST_F(IngestorTest, CsvWithoutHeaderIntoAnExistingTable) {
   MustIngest("p", "ts,n,s\n2024-01-01 00:00:00,1,a\n", {.format = "CSVWithNames"});
-  IngestResult r = MustIngest("p", "2024-01-02 00:00:00,2,b\n2024-01-02 00:00:00,x,b\n2024-01-02 00:00:00,2\n",
-                              {.format = "CSV"});
+  IngestResult r = MustIngest(
+      "p", "2024-01-02 00:00:00,2,b\n2024-01-02 00:00:00,x,b\n2024-01-02 00:00:00,2\n", {.format = "CSV"});
   EXPECT_EQ(r.rows, 1u);
   EXPECT_EQ(r.quarantined, 2u);
   EXPECT_EQ(Scalar("SELECT sum(n) FROM p"), "3");

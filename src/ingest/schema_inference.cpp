@@ -28,8 +28,8 @@ std::string_view Trim(std::string_view s) {
 }
 
 // Field names that say "this is the event time", best first.
-constexpr const char* kTimeNames[] = {"timestamp",  "event_time", "time",    "ts",        "datetime",
-                                      "event_ts",   "created_at", "date",    "eventtime", "event_timestamp",
+constexpr const char* kTimeNames[] = {"timestamp",  "event_time",  "time",     "ts",        "datetime",
+                                      "event_ts",   "created_at",  "date",     "eventtime", "event_timestamp",
                                       "time_stamp", "occurred_at", "logged_at"};
 
 absl::string_view A(std::string_view s) {
@@ -218,7 +218,8 @@ Sample SampleJsonEachRow(std::string_view data, size_t max_rows, std::string_vie
     pos = eol + 1;
     // Objects wrapped in [ ] and separated by commas, as the reader accepts them.
     if (!line.empty() && line.front() == '[') line = Trim(line.substr(1));
-    if (!line.empty() && line.back() == ']' && line.front() == '{') line = Trim(line.substr(0, line.size() - 1));
+    if (!line.empty() && line.back() == ']' && line.front() == '{')
+      line = Trim(line.substr(0, line.size() - 1));
     if (!line.empty() && line.back() == ',') line = Trim(line.substr(0, line.size() - 1));
     if (line.size() < 2 || line.front() != '{' || line.back() != '}') continue;
     AddJsonObject(line, &sample, require_time);

@@ -59,9 +59,10 @@ TEST(SchemaInferenceTest, ClassifiesText) {
 TEST(SchemaInferenceTest, MajorityKindWinsAndNullsMakeNullable) {
   std::string data;
   for (int i = 0; i < 20; ++i)
-    data += fmt::format(R"({{"at":"2024-01-01 00:00:{:02}.5","n":{},"f":{},"opt":{},"none":null,"obj":{{"a":{}}}}})"
-                        "\n",
-                        i, i, i % 2 ? "1.5" : "2", i % 3 ? "\"x\"" : "null", i);
+    data += fmt::format(
+        R"({{"at":"2024-01-01 00:00:{:02}.5","n":{},"f":{},"opt":{},"none":null,"obj":{{"a":{}}}}})"
+        "\n",
+        i, i, i % 2 ? "1.5" : "2", i % 3 ? "\"x\"" : "null", i);
   data += R"({"at":"2024-01-01 00:00:00","n":"n/a"})"
           "\n";
   Sample sample = SampleJsonEachRow(data, 1000);
@@ -76,9 +77,8 @@ TEST(SchemaInferenceTest, MajorityKindWinsAndNullsMakeNullable) {
 }
 
 TEST(SchemaInferenceTest, PrefersTimeNamesAndKeepsFractionDigits) {
-  std::string data =
-      R"({"seen":"2024-01-01 00:00:00","event_time":"2024-01-01 00:00:00.123456","x":1})"
-      "\n";
+  std::string data = R"({"seen":"2024-01-01 00:00:00","event_time":"2024-01-01 00:00:00.123456","x":1})"
+                     "\n";
   storage::TableSchema s = InferSchema("t", SampleJsonEachRow(data, 10));
   EXPECT_EQ(s.order_by, std::vector<std::string>{"event_time"});
   EXPECT_EQ(TypeOf(s, "event_time"), "DateTime64(6, 'UTC')");

@@ -217,9 +217,9 @@ void EventGenerator::NextCsv(size_t n, std::string* out) {
     Event e = Draw();
     absl::Time t = absl::FromUnixMillis(e.ts_ms);
     std::string ts = absl::FormatTime("%Y-%m-%d %H:%M:%E3S", t, absl::UTCTimeZone());
-    fmt::format_to(std::back_inserter(*out), "{},{},{},{},{},{},{},{},{},{},{},{}\n", ts, e.product_id, e.price,
-                   e.quantity, e.user_id, e.action, *e.session, e.region, e.user_type, e.category, e.brand,
-                   e.device);
+    fmt::format_to(std::back_inserter(*out), "{},{},{},{},{},{},{},{},{},{},{},{}\n", ts, e.product_id,
+                   e.price, e.quantity, e.user_id, e.action, *e.session, e.region, e.user_type, e.category,
+                   e.brand, e.device);
   }
 }
 

@@ -671,9 +671,9 @@ Status Table::AlterSchema(const TableSchema& schema) {
     for (const auto& c : schema.columns) {
       const ColumnDef* old = schema_.Find(c.name);
       if (!old || old->type->Equals(*c.type)) continue;
-      const bool key = std::find(schema.order_by.begin(), schema.order_by.end(), c.name) !=
-                           schema.order_by.end() ||
-                       schema.partition_by.column == c.name || (schema.ttl && schema.ttl->column == c.name);
+      const bool key =
+          std::find(schema.order_by.begin(), schema.order_by.end(), c.name) != schema.order_by.end() ||
+          schema.partition_by.column == c.name || (schema.ttl && schema.ttl->column == c.name);
       if (key || !CanWiden(*old->type, *c.type))
         return AURORA_ERROR(kNotSupported,
                             "ALTER cannot change the type of column '{}' ({} to {}): only widening a column "

@@ -73,16 +73,35 @@ ColumnPtr WidenColumn(const ColumnPtr& column, const DataTypePtr& to) {
     return out;
   }
   switch (from_id) {
-    case TypeId::kInt8: AppendAsDouble<int8_t>(*column, *out); break;
-    case TypeId::kInt16: AppendAsDouble<int16_t>(*column, *out); break;
-    case TypeId::kInt32: AppendAsDouble<int32_t>(*column, *out); break;
-    case TypeId::kInt64: AppendAsDouble<int64_t>(*column, *out); break;
-    case TypeId::kUInt8: AppendAsDouble<uint8_t>(*column, *out); break;
-    case TypeId::kUInt16: AppendAsDouble<uint16_t>(*column, *out); break;
-    case TypeId::kUInt32: AppendAsDouble<uint32_t>(*column, *out); break;
-    case TypeId::kUInt64: AppendAsDouble<uint64_t>(*column, *out); break;
-    case TypeId::kFloat32: AppendAsDouble<float>(*column, *out); break;
-    default: AURORA_CHECK_MSG(false, "WidenColumn: the column's type cannot become Float64");
+    case TypeId::kInt8:
+      AppendAsDouble<int8_t>(*column, *out);
+      break;
+    case TypeId::kInt16:
+      AppendAsDouble<int16_t>(*column, *out);
+      break;
+    case TypeId::kInt32:
+      AppendAsDouble<int32_t>(*column, *out);
+      break;
+    case TypeId::kInt64:
+      AppendAsDouble<int64_t>(*column, *out);
+      break;
+    case TypeId::kUInt8:
+      AppendAsDouble<uint8_t>(*column, *out);
+      break;
+    case TypeId::kUInt16:
+      AppendAsDouble<uint16_t>(*column, *out);
+      break;
+    case TypeId::kUInt32:
+      AppendAsDouble<uint32_t>(*column, *out);
+      break;
+    case TypeId::kUInt64:
+      AppendAsDouble<uint64_t>(*column, *out);
+      break;
+    case TypeId::kFloat32:
+      AppendAsDouble<float>(*column, *out);
+      break;
+    default:
+      AURORA_CHECK_MSG(false, "WidenColumn: the column's type cannot become Float64");
   }
   return out;
 }

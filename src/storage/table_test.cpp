@@ -306,11 +306,11 @@ TEST(TableTest, AlterWidensColumnTypesAndOldRowsReadConverted) {
   ManualClock clock(kStartMs);
   auto t = std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(), clock, Manual())).value();
   ASSERT_TRUE(t->Append(MakeRows(0, 100)).ok());
-  ASSERT_TRUE(t->Flush().ok());                   // a part with the old types
+  ASSERT_TRUE(t->Flush().ok());                    // a part with the old types
   ASSERT_TRUE(t->Append(MakeRows(100, 10)).ok());  // buffered rows with the old types
   TableSchema s = t->schema();
-  s.columns[3].type = DataType::Nullable(DataType::Make(TypeId::kFloat64));           // v: Nullable(Int64)
-  s.columns[2].type = DataType::Nullable(DataType::Make(TypeId::kString));            // name: String
+  s.columns[3].type = DataType::Nullable(DataType::Make(TypeId::kFloat64));  // v: Nullable(Int64)
+  s.columns[2].type = DataType::Nullable(DataType::Make(TypeId::kString));   // name: String
   s.columns[4].type = DataType::LowCardinality(DataType::Nullable(DataType::Make(TypeId::kString)));  // tag
   ASSERT_TRUE(t->AlterSchema(s).ok());
   auto check = [&](const TableSnapshot& snap) {
@@ -336,7 +336,7 @@ TEST(TableTest, AlterWidensColumnTypesAndOldRowsReadConverted) {
       }
     for (size_t b = 0; b < snap.buffer().size(); ++b) add(snap.ProjectBuffer(b, {"v", "name"}));
     EXPECT_EQ(rows, 110u);
-    EXPECT_EQ(nulls, 11u);                           // i % 10 == 0
+    EXPECT_EQ(nulls, 11u);                  // i % 10 == 0
     EXPECT_EQ(sum, 110.0 * 109 / 2 - 550);  // 0..109 without the multiples of 10
   };
   check(*t->Snapshot());
