@@ -279,9 +279,13 @@ Result<IngestResult> Ingestor::Ingest(std::string_view table, std::string_view d
     AURORA_ASSIGN_OR_RETURN(b.table, CreateFromSample(b));
   }
   if (!b.table) {
-    // No row has a field that can be a column: read with no columns, so every row with a field is bad.
-    AURORA_ASSIGN_OR_RETURN(auto reader,
-                            formats::FormatReader::Make(format, {}, {formats::ErrorMode::kCollect, false}));
+    // No row has a field that can be a column: read with no columns (CSV: the header's, as text), so every
+    // row with a field is bad.
+    AURORA_ASSIGN_OR_RETURN(auto reader, formats::FormatReader::Make(format,
+                                                                     format == formats::Format::kJSONEachRow
+                                                                         ? std::vector<formats::InputColumn>{}
+                                                                         : TextInputs(b.header),
+                                                                     {formats::ErrorMode::kCollect, false}));
     AURORA_RETURN_IF_ERROR(reader->Read(data));
     if (reader->num_rows() > 0)
       return AURORA_ERROR(
@@ -306,22 +310,30 @@ Result<std::shared_ptr<storage::Table>> Ingestor::CreateFromSample(Batch& b) {
   if (auto t = catalog_.GetTable(b.name); t.ok()) return *t;
   // Rows without a time in the time column are quarantined: once the time column is known, the sample
   // leaves them out.
+  // When the first rows hold nothing that can be sampled, the whole batch is sampled.
   Sample sample;
-  if (b.format == formats::Format::kJSONEachRow) {
-    sample = SampleJsonEachRow(b.data, kInferenceSampleRows);
-    if (std::string time = ChooseTimeColumn(sample); !time.empty())
-      sample = SampleJsonEachRow(b.data, kInferenceSampleRows, time);
-  } else {
-    AURORA_ASSIGN_OR_RETURN(auto reader, formats::FormatReader::Make(b.format, TextInputs(b.header),
-                                                                     {formats::ErrorMode::kCollect, false}));
-    AURORA_RETURN_IF_ERROR(reader->Read(FirstLines(b.data, kInferenceSampleRows)));
-    Chunk rows = reader->TakeChunk();
-    AddTextRows(rows, &sample);
-    if (std::string time = ChooseTimeColumn(sample); !time.empty()) {
+  for (size_t limit : {kInferenceSampleRows, SIZE_MAX}) {
+    if (b.format == formats::Format::kJSONEachRow) {
+      sample = SampleJsonEachRow(b.data, limit);
+      if (std::string time = ChooseTimeColumn(sample); !time.empty())
+        sample = SampleJsonEachRow(b.data, limit, time);
+    } else {
+      AURORA_ASSIGN_OR_RETURN(
+          auto reader,
+          formats::FormatReader::Make(b.format, TextInputs(b.header), {formats::ErrorMode::kCollect, false}));
+      AURORA_RETURN_IF_ERROR(reader->Read(limit == SIZE_MAX ? b.data : FirstLines(b.data, limit)));
+      Chunk rows = reader->TakeChunk();
       sample = Sample();
-      AddTextRows(rows, &sample, time);
+      AddTextRows(rows, &sample);
+      if (std::string time = ChooseTimeColumn(sample); !time.empty()) {
+        sample = Sample();
+        AddTextRows(rows, &sample, time);
+      }
     }
+    if (sample.rows > 0) break;
   }
+  // No row to learn from (only a header, or every row bad): no table; the bad rows are quarantined.
+  if (sample.rows == 0) return std::shared_ptr<storage::Table>();
   storage::TableSchema schema = InferSchema(b.name, sample);
   if (schema.columns.empty()) return std::shared_ptr<storage::Table>();
   if (schema.columns.size() > kMaxColumns) {

@@ -294,6 +294,21 @@ TEST_F(IngestorTest, InvalidJsonIsQuarantinedAndTheRestStored) {
   EXPECT_EQ(Scalar("SELECT sum(a) FROM j"), "3");
 }
 
+TEST_F(IngestorTest, ABatchWithoutGoodRowsCreatesNoTable) {
+  IngestResult r = MustIngest("nothing", "this is not json\n[1]\n{\"a\":\n");
+  EXPECT_FALSE(r.created_table);
+  EXPECT_EQ(r.rows, 0u);
+  EXPECT_EQ(r.quarantined, 3u);
+  EXPECT_FALSE(db_->catalog().GetTable("nothing").ok());
+  EXPECT_EQ(Scalar("SELECT count() FROM nothing_quarantine"), "3");
+  r = MustIngest("header_only", "ts,a\n", {.format = "CSVWithNames"});
+  EXPECT_FALSE(r.created_table);
+  EXPECT_EQ(r.rows + r.quarantined, 0u);
+  EXPECT_FALSE(db_->catalog().GetTable("header_only").ok());
+  r = MustIngest("empty", "", {});
+  EXPECT_EQ(r.rows + r.quarantined, 0u);
+}
+
 TEST_F(IngestorTest, TableNamesMustBeIdentifiers) {
   for (const char* name : {"x; DROP TABLE y", "", "1abc", "a.b", "events--", "a b", "t'", "system.tables"}) {
     auto r = db_->Ingest(name, "{\"a\":1}\n", {});
