@@ -3,6 +3,7 @@
 //                                              threads at once (fsync = batch: every answer waits for its
 //                                              WAL record to be durable, as the HTTP API does)
 //   BM_IngestFirstBatch                        100k events into a new table: inference, CREATE, one pass
+//   BM_IngestEvolving                          100k events that each bring a new field (the slow path)
 //   BM_InferSchema                             sampling 10k events and inferring their schema
 // Reports rows/s (items_per_second) and input MB/s (bytes_per_second).
 //   build/release/src/ingest/ingest_bench [--benchmark_filter=...]
@@ -96,6 +97,34 @@ void BM_IngestFirstBatch(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * batch.size()));
 }
 BENCHMARK(BM_IngestFirstBatch)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// 100k events that each bring a field the table lacks: the slow path for every row (fast pass, each row
+// looked at again, one ALTER, the rows read again).
+void BM_IngestEvolving(benchmark::State& state) {
+  const std::string_view batch = Batches(Events(), 100'000)[0];
+  std::string extra;
+  for (std::string_view rest = batch; !rest.empty();) {
+    size_t eol = rest.find('\n');
+    extra.append(rest.substr(0, eol - 1));
+    extra += ",\"coupon\":\"SPRING\"}\n";
+    rest.remove_prefix(eol + 1);
+  }
+  TestDir dir;
+  auto db = Database::Open(FileSystem::Posix(), dir.path(), Clock::System()).value();
+  int n = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string table = "events" + std::to_string(n++);
+    auto first = db->Ingest(table, Batches(batch, 1000)[0], {});
+    state.ResumeTiming();
+    auto r = db->Ingest(table, extra, {});
+    if (!first.ok() || !r.ok() || r->added_columns.size() != 1 || r->rows != 100'000)
+      state.SkipWithError("ingest failed");
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * 100'000));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * extra.size()));
+}
+BENCHMARK(BM_IngestEvolving)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_InferSchema(benchmark::State& state) {
   const std::string_view batch = Batches(Events(), ingest::Ingestor::kInferenceSampleRows)[0];

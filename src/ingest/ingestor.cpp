@@ -480,7 +480,10 @@ Status Ingestor::SlowPass(Batch& b) {
         continue;
       }
       for (const auto& [key, value] : new_values) {
-        // Through the sample like a first batch's values (the key is a plain identifier).
+        // Through the sample like a first batch's values (the key is a plain identifier), at most
+        // kInferenceSampleRows values per field.
+        const FieldStats& stats = plan.new_fields.Field(key);
+        if (stats.non_null() + stats.count(ValueKind::kNull) >= kInferenceSampleRows) continue;
         AddJsonObject(fmt::format("{{\"{}\":{}}}", key, simdjson::minify(value)), &plan.new_fields);
       }
       commit_widen();
