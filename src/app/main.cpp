@@ -125,9 +125,8 @@ int RunServer(const std::string& config_path, const std::vector<std::pair<std::s
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   auto db = Database::Open(FileSystem::Posix(), config->data_dir, Clock::System());
   if (!db.ok()) return Fail(db.status());
-  auto admin = (*db)->access().EnsureAdmin(config->admin_password.empty()
-                                              ? std::nullopt
-                                              : std::optional<std::string>(config->admin_password));
+  auto admin = (*db)->access().EnsureAdmin(
+      config->admin_password.empty() ? std::nullopt : std::optional<std::string>(config->admin_password));
   if (!admin.ok()) return Fail(admin.status());
   auto srv = server::Server::Make(*config, **db);
   if (!srv.ok()) return Fail(srv.status());
@@ -139,8 +138,8 @@ int RunServer(const std::string& config_path, const std::vector<std::pair<std::s
   } else if (admin->has_value()) {
     fmt::print("  first start: created user admin with the password from admin_password\n");
   }
-  fmt::print("  sign in as admin: curl -u admin:PASSWORD {}://{}:{}/v1/sql -d 'SELECT 1'\n", scheme, config->host,
-             (*srv)->http_port());
+  fmt::print("  sign in as admin: curl -u admin:PASSWORD {}://{}:{}/v1/sql -d 'SELECT 1'\n", scheme,
+             config->host, (*srv)->http_port());
   fmt::print("  API and web app     {}://{}:{}/\n", scheme, config->host, (*srv)->http_port());
   if (config->clickhouse_enabled)
     fmt::print("  ClickHouse HTTP     {}://{}:{}/\n", scheme, config->host, (*srv)->clickhouse_port());

@@ -151,6 +151,11 @@ Result<std::unique_ptr<Database>> Database::Open(FileSystem& fs, const std::stri
   return std::unique_ptr<Database>(new Database(std::move(catalog), std::move(access), clock));
 }
 
+Result<ingest::IngestResult> Database::Ingest(std::string_view table, std::string_view data,
+                                              const ingest::IngestOptions& options) {
+  return ingestor_->Ingest(table, data, options);
+}
+
 Status Database::CheckDatabase(const std::string& database) const {
   if (database.empty() || database == "default") return Status::OK();
   return AURORA_ERROR(kNotFound, "database '{}' does not exist (Aurora has one database, 'default')",

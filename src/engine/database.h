@@ -5,7 +5,8 @@
 // and their WithNames forms, read by formats/), SHOW TABLES, DESCRIBE, and SELECT (sql/binder -> exec).
 // Column DEFAULTs are constant expressions, evaluated at insert time. EXPLAIN shows a SELECT's plan with
 // the parts and granules pruning removed. system.* tables (engine/system_tables.h) describe the database;
-// every statement is recorded in system.query_log.
+// every statement is recorded in system.query_log. Ingest (the HTTP events API) goes through the
+// Database's one ingest::Ingestor.
 //
 // Every statement runs under a QueryContext (exec/query_context.h): its id, settings, limits, memory
 // tracking and cancellation.
@@ -31,6 +32,7 @@
 #include "engine/system_tables.h"
 #include "exec/query_context.h"
 #include "exec/select.h"
+#include "ingest/ingestor.h"
 #include "security/access_control.h"
 #include "sql/parser/ast.h"
 #include "types/chunk.h"
@@ -81,6 +83,12 @@ class Database {
   // Asks the running statement `query_id` to stop. False when no such statement is running.
   bool Cancel(const std::string& query_id);
 
+  // Ingests a batch of outside data (an HTTP body) into `table`, creating it or evolving its schema as the
+  // data needs and quarantining rows that cannot be stored (ingest/ingestor.h). Returns once the rows are
+  // durable (per the table's fsync policy) and visible to queries.
+  Result<ingest::IngestResult> Ingest(std::string_view table, std::string_view data,
+                                      const ingest::IngestOptions& options = {});
+
   // The ids of the statements running now.
   std::vector<std::string> RunningQueries();
   Catalog& catalog() { return *catalog_; }
@@ -89,7 +97,10 @@ class Database {
 
  private:
   Database(std::unique_ptr<Catalog> catalog, std::unique_ptr<security::AccessControl> access, Clock& clock)
-      : catalog_(std::move(catalog)), access_(std::move(access)), clock_(clock) {}
+      : catalog_(std::move(catalog)),
+        access_(std::move(access)),
+        clock_(clock),
+        ingestor_(std::make_unique<ingest::Ingestor>(*catalog_, clock)) {}
   // OK when `principal` (null: every right) may run `st`.
   Status Authorize(const sql::Statement& st, const security::Principal* principal);
   // Users, roles, grants and tokens.
@@ -123,6 +134,7 @@ class Database {
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<security::AccessControl> access_;
   Clock& clock_;
+  std::unique_ptr<ingest::Ingestor> ingestor_;
   std::mutex running_mu_;
   std::map<std::string, exec::QueryContext*> running_;  // statements in progress, by query id
   QueryLog query_log_;

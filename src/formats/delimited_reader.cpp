@@ -293,7 +293,12 @@ bool DelimitedReader::ConvertRow(std::string_view data, RowError* error) {
       if (ok) {
         // CSV: an empty field takes the column's default (ClickHouse's input_format_csv_empty_as_default).
         if (csv_ && text.empty() && (!f.quoted || conv.kind() != FieldConverter::Kind::kString)) {
-          conv.AppendDefault();
+          if (inputs_[target].required) {
+            error->message = "the field is empty (a row must have a value)";
+            ok = false;
+          } else {
+            conv.AppendDefault();
+          }
         } else {
           ok = conv.AppendText(text, &error->message);
         }
@@ -306,7 +311,14 @@ bool DelimitedReader::ConvertRow(std::string_view data, RowError* error) {
       return false;
     }
   }
-  for (int t : unmapped_) converters_[t].AppendDefault();
+  for (int t : unmapped_) {
+    if (inputs_[t].required) {
+      *error =
+          RowError{fields_.front().line, 0, t, "the header does not name this field (a row must have it)"};
+      return false;
+    }
+    converters_[t].AppendDefault();
+  }
   return true;
 }
 

@@ -39,6 +39,9 @@ struct InputColumn {
   // The stored value (as ConvertValue returns it) for rows without this field; monostate means the
   // type's default: NULL for Nullable types, zero or the empty string otherwise.
   Value default_value;
+  // A row must give this column a value: a row without the field (or, in CSV, with an empty unquoted
+  // field) is a bad row instead of taking the default (the time column of an ingested table).
+  bool required = false;
 };
 
 enum class ErrorMode : uint8_t { kStrict, kCollect };

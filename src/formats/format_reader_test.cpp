@@ -100,5 +100,25 @@ TEST(FormatReaderTest, TimesInTimeZonesAndNumbers) {
             "line 1, column 1, field 'd': value 70000 is out of range for Date");
 }
 
+TEST(FormatReaderTest, RequiredColumnsMustBeInEveryRow) {
+  auto s = Schema({{"ts", "DateTime64(3, 'UTC')"}, {"a", "Int32"}});
+  s[0].required = true;
+  EXPECT_THAT(ReadOk("JSONEachRow", R"({"ts":"2024-01-01 00:00:00","a":1})", s),
+              ElementsAre("2024-01-01 00:00:00.000|1"));
+  EXPECT_EQ(ReadError("JSONEachRow", "{\"a\":1}\n{\"a\":2}", s),
+            "line 1, column 1, field 'ts': the field is missing (a row must have it)");
+  EXPECT_EQ(ReadError("CSVWithNames", "ts,a\n,1\n", s),
+            "line 2, column 1, field 'ts': the field is empty (a row must have a value)");
+  EXPECT_EQ(ReadError("CSVWithNames", "a\n1\n", s),
+            "line 2, field 'ts': the header does not name this field (a row must have it)");
+  // Collect mode keeps the good rows.
+  auto r = ReadRows("JSONEachRow", "{\"a\":1}\n{\"ts\":\"2024-01-01 00:00:00\",\"a\":2}\n", s,
+                    {ErrorMode::kCollect, false});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->chunk.num_rows, 1u);
+  ASSERT_EQ(r->bad_rows.size(), 1u);
+  EXPECT_EQ(r->bad_rows[0].line, 1u);
+}
+
 }  // namespace
 }  // namespace aurora::formats

@@ -142,7 +142,17 @@ class JsonEachRowReader final : public FormatReader {
     return it == index_.end() ? -1 : it->second;
   }
 
+  // DidYouMean for an unknown field name, remembered: a batch with a new field has it in many rows.
+  const std::string& Suggestion(std::string_view key) {
+    const absl::string_view k(key.data(), key.size());
+    auto it = suggestions_.find(k);
+    if (it != suggestions_.end()) return it->second;
+    if (suggestions_.size() >= 1024) suggestions_.clear();
+    return suggestions_.emplace(k, DidYouMean(key, names_)).first->second;
+  }
+
   absl::flat_hash_map<std::string, int> index_;
+  absl::flat_hash_map<std::string, std::string> suggestions_;
   std::vector<std::string> names_;
   std::vector<int> order_;  // target column of the k-th field of the last object: the guess for the next
   std::vector<uint32_t> seen_;
@@ -306,7 +316,7 @@ JsonEachRowReader::Outcome JsonEachRowReader::ParseObject(std::string_view data,
     std::string message;
     bool at_key = true;  // the key for a field that does not belong, the value for one that does not fit
     if (idx < 0) {
-      message = fmt::format("unknown field '{}'{}", Excerpt(key), DidYouMean(key, names_));
+      message = fmt::format("unknown field '{}'{}", Excerpt(key), Suggestion(key));
     } else if (seen_[idx] == generation_) {
       message = "the field appears twice in the object";
     } else {
@@ -324,8 +334,16 @@ JsonEachRowReader::Outcome JsonEachRowReader::ParseObject(std::string_view data,
     error->message = std::move(message);
     return Outcome::kBadValue;
   }
-  for (size_t i = 0; i < converters_.size(); ++i)
-    if (seen_[i] != generation_) converters_[i].AppendDefault();
+  for (size_t i = 0; i < converters_.size(); ++i) {
+    if (seen_[i] == generation_) continue;
+    if (inputs_[i].required) {
+      Locate(data, begin, line_, begin, error);
+      error->field = static_cast<int>(i);
+      error->message = "the field is missing (a row must have it)";
+      return Outcome::kBadValue;
+    }
+    converters_[i].AppendDefault();
+  }
   return Outcome::kOk;
 }
 

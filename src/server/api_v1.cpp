@@ -181,7 +181,8 @@ nlohmann::json IngestJson(const std::string& table, const ingest::IngestResult& 
 HttpResponse Server::ApiEvents(HttpRequest& req, const Caller& caller) {
   const std::string* table = req.Param("table");
   if (table == nullptr || table->empty())
-    return Error(AURORA_ERROR(kInvalidArgument, "the 'table' parameter is required: POST /v1/events?table=NAME"));
+    return Error(
+        AURORA_ERROR(kInvalidArgument, "the 'table' parameter is required: POST /v1/events?table=NAME"));
   ingest::IngestOptions options;
   options.source = "http";
   std::string format = req.Param("format") ? *req.Param("format") : "";
@@ -192,7 +193,8 @@ HttpResponse Server::ApiEvents(HttpRequest& req, const Caller& caller) {
   } else if (format == "csv" || format == "csvwithnames") {
     options.format = "CSVWithNames";
   } else {
-    return Error(AURORA_ERROR(kInvalidArgument, "format '{}' is not an events format (ndjson or csv)", format));
+    return Error(
+        AURORA_ERROR(kInvalidArgument, "format '{}' is not an events format (ndjson or csv)", format));
   }
   bool wait = true;
   if (const std::string* w = req.Param("wait")) {
@@ -224,7 +226,8 @@ HttpResponse Server::ApiTables(HttpRequest& req, const Caller& caller) {
   (void)req;
   nlohmann::json tables = nlohmann::json::array();
   for (const auto& name : db_.catalog().TableNames()) {
-    if (!Allowed(caller, security::Privilege::kSelect, name).ok()) continue;  // lists what the caller may read
+    if (!Allowed(caller, security::Privilege::kSelect, name).ok())
+      continue;  // lists what the caller may read
     auto table = db_.catalog().GetTable(name);
     if (!table.ok()) continue;
     storage::TableStats s = (*table)->Stats();

@@ -31,9 +31,10 @@ TEST(ConfigTest, DefaultsNeedOnlyTheDataDirectory) {
 
 TEST(ConfigTest, FlagsOverrideEnvironmentWhichOverridesTheFile) {
   TestDir dir;
-  std::string file = WriteFile(dir.path(), "a.toml",
-                               "data = \"/from/file\"\nhttp_port = 7001\nclickhouse_port = 7002\nthreads = 3\n"
-                               "max_body_bytes = \"64MiB\"\n");
+  std::string file =
+      WriteFile(dir.path(), "a.toml",
+                "data = \"/from/file\"\nhttp_port = 7001\nclickhouse_port = 7002\nthreads = 3\n"
+                "max_body_bytes = \"64MiB\"\n");
   auto c = LoadConfig(file, {{"AURORA_HTTP_PORT", "7101"}, {"AURORA_THREADS", "5"}, {"HOME", "/root"}},
                       {{"http_port", "7201"}});
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -87,7 +88,7 @@ TEST(ConfigTest, InvalidValuesAreRefusedWithTheKeyTheOriginAndTheReason) {
 TEST(ConfigTest, EveryKeyIsSettable) {
   for (const auto& key : ConfigKeys()) {
     ServerConfig c;
-    std::string value = std::string(key.type) == "string"  ? "x"
+    std::string value = std::string(key.type) == "string"   ? "x"
                         : std::string(key.type) == "bool"   ? "true"
                         : std::string(key.type) == "level"  ? "warn"
                         : std::string(key.type) == "number" ? "2.5"

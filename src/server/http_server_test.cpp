@@ -3,13 +3,13 @@
 #include <chrono>
 #include <thread>
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace aurora::server {
 namespace {
@@ -110,7 +110,8 @@ TEST_F(HttpServerTest, GzipBodiesAreDecoded) {
   EXPECT_EQ(res.body(), "/g||" + body);
 
   tcp::socket bad = Connect();
-  auto corrupt = RoundTrip(bad, "POST /g HTTP/1.1\r\nHost: h\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello");
+  auto corrupt = RoundTrip(
+      bad, "POST /g HTTP/1.1\r\nHost: h\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello");
   EXPECT_EQ(corrupt.result_int(), 400u);
   EXPECT_THAT(corrupt.body(), HasSubstr("gzip"));
 }
@@ -128,8 +129,8 @@ TEST_F(HttpServerTest, BodiesOverTheLimitGet413) {
   {
     tcp::socket s = Connect();  // chunked, no length announced
     std::string chunk(800, 'a');
-    auto res = RoundTrip(s, "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" + chunk +
-                                "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n");
+    auto res = RoundTrip(s, "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" +
+                                chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n");
     EXPECT_EQ(res.result_int(), 413u);
   }
   {
@@ -206,7 +207,8 @@ TEST_F(HttpServerTest, StreamedResponsesUseChunkedEncoding) {
 TEST_F(HttpServerTest, ExpectContinueIsAnswered) {
   Start({});
   tcp::socket s = Connect();
-  net::write(s, net::buffer(std::string("POST /e HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")));
+  net::write(s, net::buffer(std::string(
+                    "POST /e HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")));
   http::response<http::empty_body> cont;
   http::read(s, buffer_, cont);
   EXPECT_EQ(cont.result_int(), 100u);
@@ -242,7 +244,7 @@ TEST_F(HttpServerTest, DrainClosesIdleConnectionsAndFinishesBusyOnes) {
   EXPECT_TRUE(ClosedWithin(idle, std::chrono::seconds(2)));
   http::response<http::string_body> res;
   http::read(busy, buffer_, res);
-  EXPECT_EQ(res.body(), "done");  // the request in flight finished...
+  EXPECT_EQ(res.body(), "done");   // the request in flight finished...
   EXPECT_FALSE(res.keep_alive());  // ...and its connection closes after it
   EXPECT_TRUE(ClosedWithin(busy, std::chrono::seconds(2)));
 }

@@ -7,15 +7,19 @@ IngestQueue::IngestQueue(uint64_t max_bytes, size_t workers, Apply apply)
   for (size_t i = 0; i < workers; ++i) workers_.emplace_back([this] { Work(); });
 }
 
-IngestQueue::~IngestQueue() { Close(); }
+IngestQueue::~IngestQueue() {
+  Close();
+}
 
 Status IngestQueue::Push(std::string table, std::string body, ingest::IngestOptions options) {
   std::lock_guard lock(mu_);
-  if (closed_) return AURORA_ERROR(kAborted, "the server is shutting down; send the events again to another server");
+  if (closed_)
+    return AURORA_ERROR(kAborted, "the server is shutting down; send the events again to another server");
   if (bytes_ > 0 && bytes_ + body.size() > max_bytes_)
-    return AURORA_ERROR(kResourceExhausted,
-                        "the background ingest queue is full ({} bytes waiting); retry shortly or send with wait=true",
-                        bytes_);
+    return AURORA_ERROR(
+        kResourceExhausted,
+        "the background ingest queue is full ({} bytes waiting); retry shortly or send with wait=true",
+        bytes_);
   bytes_ += body.size();
   batches_.push_back({std::move(table), std::move(body), std::move(options)});
   cv_.notify_one();

@@ -25,7 +25,8 @@ namespace aurora::server {
 
 class IngestQueue {
  public:
-  using Apply = std::function<void(const std::string& table, const std::string& body, const ingest::IngestOptions&)>;
+  using Apply =
+      std::function<void(const std::string& table, const std::string& body, const ingest::IngestOptions&)>;
 
   IngestQueue(uint64_t max_bytes, size_t workers, Apply apply);
   ~IngestQueue();

@@ -101,19 +101,20 @@ int ClickHouseErrorCode(const Status& status) {
 Server::Server(ServerConfig config, Database& db)
     : config_(std::move(config)),
       db_(db),
-      ingest_queue_(std::max<uint64_t>(config_.max_body_bytes, 256ull << 20), 2,
-                    [this](const std::string& table, const std::string& body, const ingest::IngestOptions& o) {
-                      auto r = Ingest(table, body, o);
-                      if (!r.ok()) AURORA_LOG_WARN("background ingest into {}: {}", table, r.status().ToString());
-                    }) {}
+      ingest_queue_(
+          std::max<uint64_t>(config_.max_body_bytes, 256ull << 20), 2,
+          [this](const std::string& table, const std::string& body, const ingest::IngestOptions& o) {
+            auto r = Ingest(table, body, o);
+            if (!r.ok()) AURORA_LOG_WARN("background ingest into {}: {}", table, r.status().ToString());
+          }) {}
 
 Result<ingest::IngestResult> Server::Ingest(const std::string& table, std::string_view body,
                                             const ingest::IngestOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   auto result = db_.Ingest(table, body, options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics_.RecordIngest(table, result.ok() ? result->rows : 0, result.ok() ? result->quarantined : 0, body.size(),
-                        seconds);
+  metrics_.RecordIngest(table, result.ok() ? result->rows : 0, result.ok() ? result->quarantined : 0,
+                        body.size(), seconds);
   return result;
 }
 
@@ -255,20 +256,29 @@ Result<Server::Caller> Server::Authenticate(const HttpRequest& req, bool clickho
   std::optional<std::pair<std::string, std::string>> password;
   std::string token;
   std::string_view authorization = req.Header("Authorization");
-  if (authorization.size() > 6 && boost::beast::iequals(authorization.substr(0, 6), "Basic ")) {
+  auto scheme = [&](std::string_view name) {
+    if (authorization.size() <= name.size()) return false;
+    for (size_t i = 0; i < name.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(authorization[i])) != name[i]) return false;
+    return true;
+  };
+  if (scheme("basic ")) {
     std::string_view encoded = authorization.substr(6);
     std::string decoded(boost::beast::detail::base64::decoded_size(encoded.size()), '\0');
-    auto [written, read] = boost::beast::detail::base64::decode(decoded.data(), encoded.data(), encoded.size());
+    auto [written, read] =
+        boost::beast::detail::base64::decode(decoded.data(), encoded.data(), encoded.size());
     (void)read;
     decoded.resize(written);
     size_t colon = decoded.find(':');
     if (colon == std::string::npos)
-      return AURORA_ERROR(kUnauthenticated, "malformed basic authorization: expected base64 of user:password");
+      return AURORA_ERROR(kUnauthenticated,
+                          "malformed basic authorization: expected base64 of user:password");
     password.emplace(decoded.substr(0, colon), decoded.substr(colon + 1));
-  } else if (authorization.size() > 7 && boost::beast::iequals(authorization.substr(0, 7), "Bearer ")) {
+  } else if (scheme("bearer ")) {
     token = std::string(authorization.substr(7));
   } else if (!authorization.empty()) {
-    return AURORA_ERROR(kUnauthenticated, "unsupported Authorization scheme; use Basic (user and password) or Bearer");
+    return AURORA_ERROR(kUnauthenticated,
+                        "unsupported Authorization scheme; use Basic (user and password) or Bearer");
   }
   if (clickhouse && !password && token.empty()) {
     std::string_view user = req.Header("X-ClickHouse-User");
@@ -280,9 +290,9 @@ Result<Server::Caller> Server::Authenticate(const HttpRequest& req, bool clickho
       password.emplace(*u, p ? *p : "");
     }
   }
-  Result<std::shared_ptr<const security::Principal>> principal =
-      AURORA_ERROR(kUnauthenticated,
-                   "credentials required: HTTP basic auth (user and password) or Authorization: Bearer TOKEN");
+  Result<std::shared_ptr<const security::Principal>> principal = AURORA_ERROR(
+      kUnauthenticated,
+      "credentials required: HTTP basic auth (user and password) or Authorization: Bearer TOKEN");
   if (password) {
     principal = db_.access().AuthenticatePassword(password->first, password->second);
   } else if (!token.empty()) {
@@ -302,7 +312,8 @@ Status Server::Allowed(const Caller& caller, security::Privilege privilege, std:
 
 Status Server::AuthorizeIngest(const Caller& caller, const std::string& table) {
   AURORA_RETURN_IF_ERROR(Allowed(caller, security::Privilege::kInsert, table));
-  if (!db_.catalog().GetTable(table).ok()) AURORA_RETURN_IF_ERROR(Allowed(caller, security::Privilege::kCreate, table));
+  if (!db_.catalog().GetTable(table).ok())
+    AURORA_RETURN_IF_ERROR(Allowed(caller, security::Privilege::kCreate, table));
   return Status::OK();
 }
 

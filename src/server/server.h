@@ -26,8 +26,8 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "engine/database.h"
-#include "security/access_control.h"
 #include "formats/format.h"
+#include "security/access_control.h"
 #include "server/config.h"
 #include "server/http_server.h"
 #include "server/ingest_queue.h"

@@ -158,8 +158,42 @@ Chunk EventGenerator::Next(size_t n) {
   return chunk;
 }
 
+bool EventGenerator::MaybeBad(bool csv, std::string* out) {
+  if (options_.bad_share <= 0 || unit_(rng_) >= options_.bad_share) return false;
+  static const char* const kJson[] = {
+      R"({"timestamp":"2024-01-01 00:00:00.000","product_id":"not-a-number","price":1.0})",
+      R"({"timestamp":"yesterday","product_id":1,"price":2.5,"quantity":1})",
+      R"({"timestamp":"2024-01-01 00:00:00.000","product_id":1,)",
+      "this is not json",
+      R"({"price":-1e400})",
+      "[1,2,3]",
+      R"({"timestamp":null,"product_id":null})",
+      nullptr,  // the 70 KB region
+  };
+  static const char* const kCsv[] = {"2024-01-01 00:00:00.000,abc,1.0", "a,b", "\"unterminated,1,2",
+                                     ",,,,,,,,,,,,,,,,"};
+  ++index_;
+  ++bad_;
+  if (csv) {
+    *out += kCsv[rng_() % std::size(kCsv)];
+  } else {
+    const char* kind = kJson[rng_() % std::size(kJson)];
+    if (kind) {
+      *out += kind;
+    } else {
+      ++long_;
+      *out += R"({"timestamp":"2024-01-01 00:00:00.000","region":")";
+      out->append(70000, 'x');
+      *out += "\"}";
+    }
+  }
+  *out += '\n';
+  return true;
+}
+
 void EventGenerator::NextNdjson(size_t n, std::string* out) {
   for (size_t i = 0; i < n; ++i) {
+    if (MaybeBad(false, out)) continue;
     Event e = Draw();
     absl::Time t = absl::FromUnixMillis(e.ts_ms);
     std::string ts = absl::FormatTime("%Y-%m-%d %H:%M:%E3S", t, absl::UTCTimeZone());
@@ -169,6 +203,23 @@ void EventGenerator::NextNdjson(size_t n, std::string* out) {
                    "\"category\":\"{}\",\"brand\":\"{}\",\"device_type\":\"{}\"}}\n",
                    ts, e.product_id, e.price, e.quantity, e.user_id, e.action, *e.session, e.region,
                    e.user_type, e.category, e.brand, e.device);
+  }
+}
+
+std::string EventGenerator::CsvHeader() {
+  return "timestamp,product_id,price,quantity,user_id,action_type,session_id,region,user_type,category,brand,"
+         "device_type\n";
+}
+
+void EventGenerator::NextCsv(size_t n, std::string* out) {
+  for (size_t i = 0; i < n; ++i) {
+    if (MaybeBad(true, out)) continue;
+    Event e = Draw();
+    absl::Time t = absl::FromUnixMillis(e.ts_ms);
+    std::string ts = absl::FormatTime("%Y-%m-%d %H:%M:%E3S", t, absl::UTCTimeZone());
+    fmt::format_to(std::back_inserter(*out), "{},{},{},{},{},{},{},{},{},{},{},{}\n", ts, e.product_id,
+                   e.price, e.quantity, e.user_id, e.action, *e.session, e.region, e.user_type, e.category,
+                   e.brand, e.device);
   }
 }
 

@@ -27,6 +27,11 @@ struct EventGeneratorOptions {
   int users = 200000;
   double late_share = 0.01;
   int late_seconds = 120;
+  // Share of records replaced by malformed ones (gen_events.py --bad): in NDJSON a non-number id, an
+  // unparsable time, a truncated object, text that is not JSON, a number out of range, an array, null
+  // time and id, and a valid record with a 70 KB region; in CSV a non-number id, too few fields, an
+  // unterminated quote and a row of empty fields. Only Next{Ndjson,Csv} mix them in.
+  double bad_share = 0.0;
 };
 
 class EventGenerator {
@@ -37,12 +42,21 @@ class EventGenerator {
   Chunk Next(size_t n);
   // The next `n` events as NDJSON lines, formatted as gen_events.py writes them.
   void NextNdjson(size_t n, std::string* out);
-  // Events generated so far.
+  // The next `n` records as CSV lines (no header; CsvHeader() is the header line), as gen_events.py writes
+  // them.
+  void NextCsv(size_t n, std::string* out);
+  static std::string CsvHeader();
+  // Records generated so far (malformed ones included).
   uint64_t generated() const { return index_; }
+  // Malformed records generated so far, and how many of them are the valid 70 KB record (NDJSON only).
+  uint64_t bad_generated() const { return bad_; }
+  uint64_t long_generated() const { return long_; }
 
  private:
   struct Event;
   Event Draw();
+  // With probability bad_share, appends a malformed record (and a line break) and returns true.
+  bool MaybeBad(bool csv, std::string* out);
 
   EventGeneratorOptions options_;
   std::mt19937_64 rng_;
@@ -57,6 +71,7 @@ class EventGenerator {
   std::vector<double> user_cdf_, product_cdf_;
   std::unordered_map<uint32_t, std::string> sessions_;
   uint64_t index_ = 0;
+  uint64_t bad_ = 0, long_ = 0;
   double step_ms_;
 };
 

@@ -163,6 +163,14 @@ Result<Chunk> TableSnapshot::ReadGranule(size_t pi, uint32_t g, const std::vecto
       continue;
     }
     AURORA_ASSIGN_OR_RETURN(ColumnPtr col, part.ReadColumn(ci, g));
+    const DataType& stored = *part.columns()[ci].type;
+    if (!stored.Equals(*def->type)) {
+      // Written before the column's type was widened.
+      if (!CanWiden(*col->type(), *def->type))
+        return AURORA_ERROR(kCorruption, "part {} stores column '{}' as {}, which cannot be read as {}",
+                            part.path(), name, stored.Name(), def->type->Name());
+      col = WidenColumn(col, def->type);
+    }
     out.names.push_back(name);
     out.columns.push_back(std::move(col));
   }
@@ -177,10 +185,13 @@ Chunk TableSnapshot::ProjectBuffer(size_t i, const std::vector<std::string>& nam
   for (const auto& name : names) {
     int ci = c.IndexOf(name);
     out.names.push_back(name);
+    const ColumnDef* def = schema_.Find(name);
     if (ci >= 0) {
-      out.columns.push_back(c.columns[ci]);
+      const ColumnPtr& col = c.columns[ci];
+      // Rows appended before the column's type was widened keep their type until they are flushed.
+      const bool widen = def && !col->type()->Equals(*def->type) && CanWiden(*col->type(), *def->type);
+      out.columns.push_back(widen ? WidenColumn(col, def->type) : col);
     } else {
-      const ColumnDef* def = schema_.Find(name);
       out.columns.push_back(MakeDefaultColumn(def ? def->type : DataType::Make(TypeId::kUInt8), c.num_rows));
     }
   }

@@ -26,12 +26,6 @@ ColumnPtr GatherColumn(const Column& src, const uint32_t* idx, size_t n) {
   return out;
 }
 
-bool Convertible(const DataType& from, const DataType& to) {
-  if (from.Equals(to)) return true;
-  return from.Base().id() == TypeId::kString && to.Base().id() == TypeId::kString &&
-         from.IsNullable() == to.IsNullable();
-}
-
 // Concatenates chunks into one chunk with exactly the schema's columns (defaults for missing ones).
 Chunk ConcatChunks(const TableSchema& schema, const std::vector<std::shared_ptr<const Chunk>>& chunks) {
   Chunk out;
@@ -43,8 +37,8 @@ Chunk ConcatChunks(const TableSchema& schema, const std::vector<std::shared_ptr<
     for (const auto& c : chunks) {
       if (c->num_rows == 0) continue;
       int ci = c->IndexOf(def.name);
-      if (ci >= 0 && Convertible(*c->columns[ci]->type(), *def.type)) {
-        col->AppendRange(*c->columns[ci], 0, c->num_rows);
+      if (ci >= 0 && CanWiden(*c->columns[ci]->type(), *def.type)) {
+        col->AppendRange(*WidenColumn(c->columns[ci], def.type), 0, c->num_rows);
       } else {
         col->AppendRange(*MakeDefaultColumn(def.type, c->num_rows), 0, c->num_rows);
       }
@@ -255,9 +249,8 @@ Result<Chunk> Table::Normalize(const Chunk& chunk) const {
       col = MakeDefaultColumn(def.type, chunk.num_rows);
     } else if (chunk.columns[ci]->type()->Equals(*def.type)) {
       col = chunk.columns[ci];
-    } else if (Convertible(*chunk.columns[ci]->type(), *def.type)) {
-      col = std::make_shared<Column>(def.type);
-      col->AppendRange(*chunk.columns[ci], 0, chunk.num_rows);
+    } else if (CanWiden(*chunk.columns[ci]->type(), *def.type)) {
+      col = WidenColumn(chunk.columns[ci], def.type);
     } else {
       return AURORA_ERROR(kInvalidArgument, "column '{}' of table '{}' is {}, not {}", def.name, schema_.name,
                           def.type->Name(), chunk.columns[ci]->type()->Name());
@@ -677,9 +670,15 @@ Status Table::AlterSchema(const TableSchema& schema) {
                           schema_.name);
     for (const auto& c : schema.columns) {
       const ColumnDef* old = schema_.Find(c.name);
-      if (old && !old->type->Equals(*c.type))
-        return AURORA_ERROR(kNotSupported, "ALTER cannot change the type of column '{}' ({} to {})", c.name,
-                            old->type->Name(), c.type->Name());
+      if (!old || old->type->Equals(*c.type)) continue;
+      const bool key =
+          std::find(schema.order_by.begin(), schema.order_by.end(), c.name) != schema.order_by.end() ||
+          schema.partition_by.column == c.name || (schema.ttl && schema.ttl->column == c.name);
+      if (key || !CanWiden(*old->type, *c.type))
+        return AURORA_ERROR(kNotSupported,
+                            "ALTER cannot change the type of column '{}' ({} to {}): only widening a column "
+                            "that is not in ORDER BY, PARTITION BY or TTL (to Nullable, integers to Float64)",
+                            c.name, old->type->Name(), c.type->Name());
     }
     next = manifest_;
   }

@@ -81,7 +81,8 @@ class Table {
   TableSchema schema() const;
 
   // Appends rows. Columns are matched to the schema by name; missing columns get their type's default
-  // (NULL for Nullable); String and LowCardinality(String) convert into each other; any other type
+  // (NULL for Nullable); a column of a type the schema's widens (CanWiden: String and
+  // LowCardinality(String) either way, T to Nullable(T), integers to Float64) is converted; any other type
   // difference or an unknown column is InvalidArgument. `source`/`position` (optional) record how far a
   // source has been consumed; they commit with the data.
   Status Append(const Chunk& chunk, std::string_view source = {}, std::string_view position = {});
@@ -95,8 +96,9 @@ class Table {
   // Removes rows past the TTL now (dropping whole parts where it can).
   Status ApplyTtl();
   // Replaces the schema (ALTER TABLE): columns may be added or dropped (not ORDER BY / PARTITION BY /
-  // TTL columns), comments and codecs changed. Existing parts and buffered rows read the new columns
-  // as defaults.
+  // TTL columns), comments and codecs changed, and a column's type widened where CanWiden allows it (not
+  // for ORDER BY / PARTITION BY / TTL columns). Existing parts and buffered rows read the new columns as
+  // defaults and widened columns converted (parts keep their stored type until a merge rewrites them).
   Status AlterSchema(const TableSchema& schema);
 
   // Removes every row (parts and buffer) in one manifest commit; source positions are kept.

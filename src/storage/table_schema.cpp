@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/check.h"
+
 namespace aurora::storage {
 
 namespace {
@@ -32,6 +34,77 @@ absl::TimeZone ZoneOf(const DataType& type) {
 }
 
 }  // namespace
+
+bool CanWiden(const DataType& from, const DataType& to) {
+  if (from.Equals(to)) return true;
+  if (from.IsNullable() && !to.IsNullable()) return false;
+  const DataType& fb = from.Base();
+  const DataType& tb = to.Base();
+  if (fb.id() == TypeId::kString && tb.id() == TypeId::kString) return true;
+  if (from.IsLowCardinality() || to.IsLowCardinality()) return false;
+  if (fb.Equals(tb)) return true;  // only Nullable added
+  if (tb.id() != TypeId::kFloat64) return false;
+  return (fb.IsInteger() && fb.id() != TypeId::kBool) || fb.id() == TypeId::kFloat32;
+}
+
+namespace {
+
+template <typename T>
+void AppendAsDouble(const Column& from, Column& to) {
+  const T* v = from.Data<T>();
+  for (size_t i = 0; i < from.size(); ++i) {
+    if (from.IsNull(i)) {
+      to.AppendNull();
+    } else {
+      to.AppendFloat(static_cast<double>(v[i]));
+    }
+  }
+}
+
+}  // namespace
+
+ColumnPtr WidenColumn(const ColumnPtr& column, const DataTypePtr& to) {
+  if (column->type()->Equals(*to)) return column;
+  auto out = std::make_shared<Column>(to);
+  out->Reserve(column->size());
+  const TypeId from_id = column->layout().value_id;
+  if (to->Base().id() != TypeId::kFloat64 || from_id == TypeId::kFloat64) {
+    out->AppendRange(*column, 0, column->size());
+    return out;
+  }
+  switch (from_id) {
+    case TypeId::kInt8:
+      AppendAsDouble<int8_t>(*column, *out);
+      break;
+    case TypeId::kInt16:
+      AppendAsDouble<int16_t>(*column, *out);
+      break;
+    case TypeId::kInt32:
+      AppendAsDouble<int32_t>(*column, *out);
+      break;
+    case TypeId::kInt64:
+      AppendAsDouble<int64_t>(*column, *out);
+      break;
+    case TypeId::kUInt8:
+      AppendAsDouble<uint8_t>(*column, *out);
+      break;
+    case TypeId::kUInt16:
+      AppendAsDouble<uint16_t>(*column, *out);
+      break;
+    case TypeId::kUInt32:
+      AppendAsDouble<uint32_t>(*column, *out);
+      break;
+    case TypeId::kUInt64:
+      AppendAsDouble<uint64_t>(*column, *out);
+      break;
+    case TypeId::kFloat32:
+      AppendAsDouble<float>(*column, *out);
+      break;
+    default:
+      AURORA_CHECK_MSG(false, "WidenColumn: the column's type cannot become Float64");
+  }
+  return out;
+}
 
 bool IsValidIdentifier(std::string_view name) {
   if (name.empty() || name.size() > 255) return false;

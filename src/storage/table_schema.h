@@ -10,6 +10,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "storage/codec.h"
+#include "types/column.h"
 #include "types/data_type.h"
 #include "types/value.h"
 
@@ -90,5 +91,13 @@ int64_t PartitionIdOf(const PartitionSpec& spec, const DataType& type, int64_t s
 int64_t TimeValueToSeconds(const DataType& type, int64_t stored_value);
 
 bool IsValidIdentifier(std::string_view name);
+
+// Whether values stored as `from` can be read as `to` without losing what they mean, so that a column's
+// type may change from `from` to `to` (ALTER, schema evolution): the same type; String and
+// LowCardinality(String) either way; T to Nullable(T); an integer or Float32 to Float64 (integers beyond
+// 2^53 round to the nearest double). Nullable never becomes non-Nullable.
+bool CanWiden(const DataType& from, const DataType& to);
+// `column` as type `to` (the column itself when its type is `to`). REQUIRES: CanWiden(its type, to).
+ColumnPtr WidenColumn(const ColumnPtr& column, const DataTypePtr& to);
 
 }  // namespace aurora::storage

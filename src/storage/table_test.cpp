@@ -301,6 +301,77 @@ TEST(TableTest, AlterAddAndDropColumns) {
   EXPECT_EQ(t->AlterSchema(bad).code(), ErrorCode::kNotSupported);
 }
 
+TEST(TableTest, AlterWidensColumnTypesAndOldRowsReadConverted) {
+  TestDir dir;
+  ManualClock clock(kStartMs);
+  auto t = std::move(Table::Create(FileSystem::Posix(), dir.path(), SmallSchema(), clock, Manual())).value();
+  ASSERT_TRUE(t->Append(MakeRows(0, 100)).ok());
+  ASSERT_TRUE(t->Flush().ok());                    // a part with the old types
+  ASSERT_TRUE(t->Append(MakeRows(100, 10)).ok());  // buffered rows with the old types
+  TableSchema s = t->schema();
+  s.columns[3].type = DataType::Nullable(DataType::Make(TypeId::kFloat64));  // v: Nullable(Int64)
+  s.columns[2].type = DataType::Nullable(DataType::Make(TypeId::kString));   // name: String
+  s.columns[4].type = DataType::LowCardinality(DataType::Nullable(DataType::Make(TypeId::kString)));  // tag
+  ASSERT_TRUE(t->AlterSchema(s).ok());
+  auto check = [&](const TableSnapshot& snap) {
+    double sum = 0;
+    size_t nulls = 0, rows = 0;
+    auto add = [&](const Chunk& c) {
+      EXPECT_EQ(c.columns[0]->type()->Name(), "Nullable(Float64)");
+      EXPECT_TRUE(c.columns[1]->type()->IsNullable());
+      for (size_t i = 0; i < c.num_rows; ++i, ++rows) {
+        if (c.columns[0]->IsNull(i)) {
+          ++nulls;
+        } else {
+          sum += c.columns[0]->Data<double>()[i];
+        }
+        EXPECT_FALSE(c.columns[1]->IsNull(i));
+      }
+    };
+    for (size_t p = 0; p < snap.parts().size(); ++p)
+      for (uint32_t g = 0; g < snap.parts()[p]->num_granules(); ++g) {
+        auto c = snap.ReadGranule(p, g, {"v", "name"});
+        ASSERT_TRUE(c.ok()) << c.status().ToString();
+        add(*c);
+      }
+    for (size_t b = 0; b < snap.buffer().size(); ++b) add(snap.ProjectBuffer(b, {"v", "name"}));
+    EXPECT_EQ(rows, 110u);
+    EXPECT_EQ(nulls, 11u);                  // i % 10 == 0
+    EXPECT_EQ(sum, 110.0 * 109 / 2 - 550);  // 0..109 without the multiples of 10
+  };
+  check(*t->Snapshot());
+  ASSERT_TRUE(t->Append(MakeRows(110, 0)).ok());
+  ASSERT_TRUE(t->Flush().ok());  // the buffered rows written with the new types
+  check(*t->Snapshot());
+  t.reset();
+  t = std::move(Table::Open(FileSystem::Posix(), dir.path(), clock, Manual())).value();
+  check(*t->Snapshot());
+  // Narrowing, other conversions and key columns are refused.
+  TableSchema bad = t->schema();
+  bad.columns[3].type = DataType::Make(TypeId::kInt64);
+  EXPECT_EQ(t->AlterSchema(bad).code(), ErrorCode::kNotSupported);
+  bad = t->schema();
+  bad.columns[2].type = DataType::Make(TypeId::kInt64);
+  EXPECT_EQ(t->AlterSchema(bad).code(), ErrorCode::kNotSupported);
+  bad = t->schema();
+  bad.columns[0].type = DataType::Make(TypeId::kFloat64);  // id is in ORDER BY
+  EXPECT_EQ(t->AlterSchema(bad).code(), ErrorCode::kNotSupported);
+}
+
+TEST(TableTest, CanWiden) {
+  auto T = [](const char* name) { return ParseDataType(name).value(); };
+  EXPECT_TRUE(CanWiden(*T("Int64"), *T("Float64")));
+  EXPECT_TRUE(CanWiden(*T("UInt32"), *T("Nullable(Float64)")));
+  EXPECT_TRUE(CanWiden(*T("Nullable(Int8)"), *T("Nullable(Float64)")));
+  EXPECT_TRUE(CanWiden(*T("String"), *T("LowCardinality(Nullable(String))")));
+  EXPECT_TRUE(CanWiden(*T("DateTime64(3, 'UTC')"), *T("Nullable(DateTime64(3, 'UTC'))")));
+  EXPECT_FALSE(CanWiden(*T("Nullable(Int64)"), *T("Float64")));
+  EXPECT_FALSE(CanWiden(*T("Float64"), *T("Int64")));
+  EXPECT_FALSE(CanWiden(*T("Bool"), *T("Float64")));
+  EXPECT_FALSE(CanWiden(*T("Int64"), *T("String")));
+  EXPECT_FALSE(CanWiden(*T("DateTime64(3, 'UTC')"), *T("DateTime64(6, 'UTC')")));
+}
+
 TEST(TableTest, TruncateRemovesEveryRowDurably) {
   TestDir dir;
   ManualClock clock(kStartMs);

@@ -1,7 +1,7 @@
 // libFuzzer targets for every parser of bytes that come from outside the process: type names and codec
 // specs (from SQL), SQL statements, everything read back from disk (WAL records, blocks, manifests, part
-// files) and data in the text formats (JSONEachRow, CSV, TSV). Each target is compiled separately with
-// -DAURORA_FUZZ_TARGET=<n>.
+// files), data in the text formats (JSONEachRow, CSV, TSV) and ingestion with schema inference and evolution.
+// Each target is compiled separately with -DAURORA_FUZZ_TARGET=<n>.
 #include <unistd.h>
 
 #include <cstddef>
@@ -13,6 +13,8 @@
 #include "engine/database.h"
 #include "formats/format_reader.h"
 #include "formats/format_writer.h"
+#include "ingest/ingestor.h"
+#include "ingest/schema_inference.h"
 #include "io/file_system.h"
 #include "sql/parser/parser.h"
 #include "storage/chunk_serde.h"
@@ -118,6 +120,55 @@ void FuzzFormat(formats::Format format, std::string_view in) {
 }  // namespace
 #endif
 
+#if AURORA_FUZZ_TARGET == 10
+namespace {
+
+// Inference, then ingestion into a new table (the input's own schema) or into a table the standard
+// workload created, with evolution and quarantine. Whatever the input, the inferred schema is valid, the
+// batch is not rejected for a bad row, and what was quarantined says where.
+void FuzzIngest(std::string_view in) {
+  const uint8_t mode = in.empty() ? 0 : static_cast<uint8_t>(in[0]);
+  if (!in.empty()) in.remove_prefix(1);
+  const bool csv = mode & 1;
+  const bool existing = mode & 2;
+  static std::unique_ptr<Database> db = [] {
+    std::string tmpl =
+        (access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp") + std::string("/aurora-fuzz-XXXXXX");
+    const char* dir = mkdtemp(tmpl.data());
+    if (!dir) __builtin_trap();
+    storage::TableOptions options;
+    options.background = false;
+    return Database::Open(FileSystem::Posix(), dir, Clock::System(), options).value();
+  }();
+  if (!csv) {
+    ingest::Sample sample = ingest::SampleJsonEachRow(in, ingest::Ingestor::kInferenceSampleRows);
+    storage::TableSchema schema = ingest::InferSchema("t", sample);
+    if (!schema.columns.empty() && !schema.Validate().ok()) __builtin_trap();
+  }
+  if (existing) {
+    const char* seed =
+        csv ? "ts,id,price,region\n2024-01-01 00:00:00.000,1,2.5,eu\n2024-01-01 00:00:01.000,2,3,us\n"
+            : "{\"ts\":\"2024-01-01 00:00:00.000\",\"id\":1,\"price\":2.5,\"region\":\"eu\"}\n"
+              "{\"ts\":\"2024-01-01 00:00:01.000\",\"id\":2,\"price\":3,\"region\":\"us\"}\n";
+    if (!db->Ingest("t", seed, {.format = csv ? "CSVWithNames" : "JSONEachRow"}).ok()) __builtin_trap();
+  }
+  auto r = db->Ingest("t", in, {.format = csv ? "CSVWithNames" : "JSONEachRow"});
+  if (r.ok()) {
+    if (r->first_errors.size() != std::min<uint64_t>(r->quarantined, ingest::Ingestor::kMaxErrors))
+      __builtin_trap();
+    for (const auto& e : r->first_errors)
+      if (e.line == 0 || e.error.rfind("line ", 0) != 0) __builtin_trap();
+  } else if (r.status().code() != ErrorCode::kInvalidArgument) {
+    fprintf(stderr, "ingest failed: %s\n", r.status().ToString().c_str());
+    __builtin_trap();
+  }
+  (void)db->catalog().DropTable("t", true);
+  (void)db->catalog().DropTable("t_quarantine", true);
+}
+
+}  // namespace
+#endif
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
 #if AURORA_FUZZ_TARGET == 1  // fuzz_types: type names and codec specs
@@ -128,22 +179,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   auto c = storage::CodecSpec::Parse(in);
   if (c.ok() && !storage::CodecSpec::Parse(c->ToString()).ok()) __builtin_trap();
-#elif AURORA_FUZZ_TARGET == 2  // fuzz_block: compressed blocks and bit-packed codes
+#elif AURORA_FUZZ_TARGET == 2   // fuzz_block: compressed blocks and bit-packed codes
   std::string out;
   storage::DecodeBlock(in, &out).IgnoreError();
   if (size >= 2) {
     uint32_t codes[256];
     storage::UnpackBits(in.substr(1), std::min<size_t>(256, size), 1 + data[0] % 32, codes).IgnoreError();
   }
-#elif AURORA_FUZZ_TARGET == 3  // fuzz_wal_chunk: WAL record payloads
+#elif AURORA_FUZZ_TARGET == 3   // fuzz_wal_chunk: WAL record payloads
   auto chunk = storage::DeserializeChunk(in);
   if (chunk.ok()) {
     for (const auto& col : chunk->columns)
       for (size_t i = 0; i < col->size(); ++i) (void)col->ValueAt(i);
   }
-#elif AURORA_FUZZ_TARGET == 4  // fuzz_manifest
+#elif AURORA_FUZZ_TARGET == 4   // fuzz_manifest
   storage::DecodeManifest(in, "fuzz").status().IgnoreError();
-#elif AURORA_FUZZ_TARGET == 5  // fuzz_part: whole part files
+#elif AURORA_FUZZ_TARGET == 5   // fuzz_part: whole part files
   static const std::string path = "/tmp/aurora-fuzz-part-" + std::to_string(::getpid());
   FileSystem& fs = FileSystem::Posix();
   if (!fs.WriteFileAtomic(path, in).ok()) return 0;
@@ -156,7 +207,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           for (size_t i = 0; i < (*col)->size(); ++i) (void)(*col)->ValueAt(i);
       }
   }
-#elif AURORA_FUZZ_TARGET == 6  // fuzz_sql: parser, binder and executor; normalized SQL must parse again
+#elif AURORA_FUZZ_TARGET == 6   // fuzz_sql: parser, binder and executor; normalized SQL must parse again
   static Database* db = [] {
     static const std::string dir = "/tmp/aurora-fuzz-sql-" + std::to_string(::getpid());
     FileSystem::Posix().RemoveDirRecursive(dir).IgnoreError();
@@ -181,16 +232,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)db->Execute(again + " SETTINGS max_threads = 1");
     }
   }
-#elif AURORA_FUZZ_TARGET == 7  // fuzz_jsoneachrow: the first byte sets options, the rest is data
+#elif AURORA_FUZZ_TARGET == 7   // fuzz_jsoneachrow: the first byte sets options, the rest is data
   FuzzFormat(formats::Format::kJSONEachRow, in);
-#elif AURORA_FUZZ_TARGET == 8  // fuzz_csv: the first byte sets options and the header, the rest is data
+#elif AURORA_FUZZ_TARGET == 8   // fuzz_csv: the first byte sets options and the header, the rest is data
   FuzzFormat(size > 0 && (data[0] & 2) ? formats::Format::kCSVWithNames : formats::Format::kCSV, in);
-#elif AURORA_FUZZ_TARGET == 9  // fuzz_tsv: as fuzz_csv
+#elif AURORA_FUZZ_TARGET == 9   // fuzz_tsv: as fuzz_csv
   FuzzFormat(
       size > 0 && (data[0] & 2) ? formats::Format::kTabSeparatedWithNames : formats::Format::kTabSeparated,
       in);
+#elif AURORA_FUZZ_TARGET == 10  // fuzz_ingest: the first byte picks the format and a new or existing table
+  FuzzIngest(in);
 #else
-#error "AURORA_FUZZ_TARGET must be 1..9"
+#error "AURORA_FUZZ_TARGET must be 1..10"
 #endif
   return 0;
 }
