@@ -66,7 +66,8 @@ class IngestorTest : public ::testing::Test {
   std::string TypeOf(const std::string& table, const std::string& column) {
     auto t = db_->catalog().GetTable(table);
     if (!t.ok()) return "(no table)";
-    const auto* def = (*t)->schema().Find(column);
+    const storage::TableSchema schema = (*t)->schema();
+    const auto* def = schema.Find(column);
     return def ? def->type->Name() : "(no column)";
   }
   void Flush(const std::string& table) {
