@@ -66,7 +66,8 @@ class IngestorTest : public ::testing::Test {
   std::string TypeOf(const std::string& table, const std::string& column) {
     auto t = db_->catalog().GetTable(table);
     if (!t.ok()) return "(no table)";
-    const auto* def = (*t)->schema().Find(column);
+    const storage::TableSchema schema = (*t)->schema();
+    const auto* def = schema.Find(column);
     return def ? def->type->Name() : "(no column)";
   }
   void Flush(const std::string& table) {
@@ -147,6 +148,14 @@ TEST_F(IngestorTest, NewFieldsAddColumnsAndOldRowsReadDefaults) {
   EXPECT_EQ(Scalar("SELECT count() FROM clicks WHERE coupon = ''"), "100");
   EXPECT_EQ(Scalar("SELECT count() FROM clicks WHERE coupon = 'C1'"), "5");
   EXPECT_EQ(Scalar("SELECT sum(score) FROM clicks"), "50");
+  // Without evolution, rows that would need it are quarantined.
+  r = MustIngest("clicks", "{\"ts\":\"2024-02-03 00:00:00\",\"user\":1,\"fresh\":1}\n",
+                 {.evolve_schema = false});
+  EXPECT_EQ(r.quarantined, 1u);
+  EXPECT_TRUE(r.added_columns.empty());
+  ASSERT_EQ(r.first_errors.size(), 1u);
+  EXPECT_NE(r.first_errors[0].error.find("unknown field 'fresh'"), std::string::npos)
+      << r.first_errors[0].error;
   // A third batch with the old fields only is all fast path.
   r = MustIngest("clicks", first);
   EXPECT_TRUE(r.added_columns.empty());
