@@ -172,6 +172,12 @@ int Main(int argc, char** argv) {
   auto* gen = app.add_subcommand("gen", "Write the standard workload as NDJSON to stdout");
   gen->add_option("--rows", rows, "Events")->capture_default_str();
   gen->add_option("--seed", seed, "Random seed")->capture_default_str();
+  double bad_share = 0;
+  std::string gen_format = "ndjson";
+  gen->add_option("--bad", bad_share, "Share of malformed records to mix in (as gen_events.py --bad)")
+      ->check(CLI::Range(0.0, 1.0));
+  gen->add_option("--format", gen_format, "ndjson, or csv (with a header line)")
+      ->check(CLI::IsMember({"ndjson", "csv"}));
 
   std::string query;
   auto* sql_cmd =
@@ -222,13 +228,16 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (*gen) {
-    sources::EventGenerator g({.seed = seed, .rows = rows});
-    std::string buf;
+    sources::EventGenerator g({.seed = seed, .rows = rows, .bad_share = bad_share});
+    std::string buf = gen_format == "csv" ? sources::EventGenerator::CsvHeader() : "";
     for (uint64_t done = 0; done < rows;) {
       size_t n = static_cast<size_t>(std::min<uint64_t>(65536, rows - done));
-      buf.clear();
-      g.NextNdjson(n, &buf);
+      if (gen_format == "csv")
+        g.NextCsv(n, &buf);
+      else
+        g.NextNdjson(n, &buf);
       if (std::fwrite(buf.data(), 1, buf.size(), stdout) != buf.size()) return 1;
+      buf.clear();
       done += n;
     }
     return 0;
