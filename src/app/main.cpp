@@ -143,6 +143,8 @@ int RunServer(const std::string& config_path, const std::vector<std::pair<std::s
   fmt::print("  API and web app     {}://{}:{}/\n", scheme, config->host, (*srv)->http_port());
   if (config->clickhouse_enabled)
     fmt::print("  ClickHouse HTTP     {}://{}:{}/\n", scheme, config->host, (*srv)->clickhouse_port());
+  if (config->demo)
+    fmt::print("  demo: {:g} events/s of the standard workload into table events\n", config->demo_rate);
   std::fflush(stdout);
   (*srv)->Run();
   return 0;

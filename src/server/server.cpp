@@ -184,6 +184,12 @@ void Server::Run() {
   });
   api_->Start();
   if (clickhouse_) clickhouse_->Start();
+  if (config_.demo) {
+    demo_ = std::make_unique<sources::DemoFeed>(config_.demo_rate, [this](std::string_view ndjson, uint64_t) {
+      return IngestLocal("events", ndjson);
+    });
+    demo_->Start();
+  }
   ready_ = true;
   std::vector<std::thread> threads;
   for (uint32_t i = 1; i < config_.threads; ++i) threads.emplace_back([this] { io_.run(); });
@@ -196,6 +202,7 @@ void Server::Shutdown() {
   if (shutting_down_.exchange(true)) return;
   ready_ = false;
   shutdown_thread_ = std::thread([this] {
+    if (demo_) demo_->Stop();
     api_->StopAccepting();
     if (clickhouse_) clickhouse_->StopAccepting();
     const auto deadline =

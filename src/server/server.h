@@ -5,6 +5,9 @@
 //   clickhouse_port   ClickHouse's HTTP interface (query parameter or body, FORMAT, default_format,
 //                     X-ClickHouse-* headers), so ClickHouse clients and scripts work unchanged
 //
+// With config.demo, a DemoFeed writes the standard e-commerce workload into table `events` at
+// config.demo_rate events/s through the same ingestion path as the events API.
+//
 // Lifecycle: Make (listens, so ports are known), Run (serves until Shutdown, typically from a SIGTERM
 // handler: stop accepting, let requests in flight finish within shutdown_timeout_ms, close idle
 // connections, then flush every table's buffer into parts), then destroy.
@@ -32,6 +35,7 @@
 #include "server/http_server.h"
 #include "server/ingest_queue.h"
 #include "server/metrics.h"
+#include "sources/demo_feed.h"
 
 namespace aurora::server {
 
@@ -93,6 +97,7 @@ class Server {
   std::atomic<bool> ready_{false};
   std::atomic<bool> shutting_down_{false};
   std::thread shutdown_thread_;
+  std::unique_ptr<sources::DemoFeed> demo_;  // config.demo: the standard workload into table `events`
 
   struct Bucket {
     double tokens = 0;

@@ -13,9 +13,13 @@ namespace aurora::sources {
 DemoFeed::DemoFeed(double events_per_second, Sink sink, uint64_t seed)
     : rate_(std::max(events_per_second, 0.1)), sink_(std::move(sink)), seed_(seed) {}
 
-DemoFeed::~DemoFeed() { Stop(); }
+DemoFeed::~DemoFeed() {
+  Stop();
+}
 
-void DemoFeed::Start() { thread_ = std::thread([this] { Loop(); }); }
+void DemoFeed::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void DemoFeed::Stop() {
   {

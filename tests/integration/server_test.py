@@ -310,6 +310,19 @@ class LifecycleTest(unittest.TestCase):
             self.assertEqual(doc["buffered_rows"], 0)  # flushed into a part at shutdown
             self.assertGreaterEqual(doc["parts"], 1)
 
+    def test_demo_stream_flows_into_events(self):
+        with Server(BINARY, flags=["--demo", "--demo-rate", "5000"]) as s:
+            self.assertIn("demo: 5000 events/s", s.output)
+            counts = []
+            for _ in range(2):
+                time.sleep(1.0)
+                counts.append(int(s.sql("SELECT count() FROM events", fmt="TSV", expect=None).text or 0))
+            self.assertGreater(counts[0], 1000)
+            self.assertGreater(counts[1], counts[0] + 2000)
+            # Event times follow the wall clock, so dashboards over "the last minutes" are live.
+            lag = float(s.sql("SELECT dateDiff('second', max(timestamp), now()) FROM events", fmt="TSV").text)
+            self.assertLess(abs(lag), 10)
+
     def test_oversized_bodies_are_refused(self):
         with Server(BINARY, flags=["--set", "max_body_bytes=10000"]) as s:
             r = s.request("POST", "/v1/sql", body="SELECT '" + "x" * 20000 + "'")
