@@ -10,7 +10,7 @@ if [[ "${1:-}" == "--seconds" ]]; then seconds="$2"; fi
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 for target in fuzz_types fuzz_block fuzz_wal_chunk fuzz_manifest fuzz_part fuzz_sql fuzz_jsoneachrow fuzz_csv \
-    fuzz_tsv fuzz_ingest; do
+    fuzz_tsv fuzz_ingest fuzz_http; do
   work="build/fuzz/corpus/$target"
   mkdir -p "$work"
   seeds="tests/fuzz/corpus/$target"

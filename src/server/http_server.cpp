@@ -55,6 +55,24 @@ std::string UrlDecode(std::string_view s, bool plus_is_space) {
   return out;
 }
 
+void ParseTarget(std::string_view target, std::string* path,
+                 std::vector<std::pair<std::string, std::string>>* query) {
+  size_t q = target.find('?');
+  *path = UrlDecode(target.substr(0, q), false);
+  query->clear();
+  if (q == std::string_view::npos) return;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    size_t amp = rest.find('&');
+    std::string_view kv = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (kv.empty()) continue;
+    size_t eq = kv.find('=');
+    query->emplace_back(UrlDecode(kv.substr(0, eq), true),
+                        eq == std::string_view::npos ? std::string() : UrlDecode(kv.substr(eq + 1), true));
+  }
+}
+
 Result<std::string> Inflate(std::string_view data, uint64_t limit) {
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 32) != Z_OK) return AURORA_ERROR(kInternal, "cannot start gzip decoding");
@@ -123,21 +141,7 @@ namespace {
 HttpRequest MakeRequest(http::request<http::string_body>&& req, std::string remote, bool tls) {
   HttpRequest r;
   r.method = req.method();
-  std::string_view target(req.target().data(), req.target().size());
-  size_t q = target.find('?');
-  r.path = UrlDecode(target.substr(0, q), false);
-  if (q != std::string_view::npos) {
-    std::string_view rest = target.substr(q + 1);
-    while (!rest.empty()) {
-      size_t amp = rest.find('&');
-      std::string_view kv = rest.substr(0, amp);
-      rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-      if (kv.empty()) continue;
-      size_t eq = kv.find('=');
-      r.query.emplace_back(UrlDecode(kv.substr(0, eq), true),
-                           eq == std::string_view::npos ? std::string() : UrlDecode(kv.substr(eq + 1), true));
-    }
-  }
+  ParseTarget(std::string_view(req.target().data(), req.target().size()), &r.path, &r.query);
   r.body = std::move(req.body());
   r.headers = std::move(req.base());
   r.remote = std::move(remote);

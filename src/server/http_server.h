@@ -110,6 +110,10 @@ class HttpServer {
   std::set<std::shared_ptr<Connection>> connections_;  // for Drain
 };
 
+// Splits a request target ("/v1/sql?format=JSON&x=%20") into its decoded path and parameters.
+void ParseTarget(std::string_view target, std::string* path,
+                 std::vector<std::pair<std::string, std::string>>* query);
+
 // Percent-decodes a URL component ('+' is a space in a query string).
 std::string UrlDecode(std::string_view s, bool plus_is_space);
 

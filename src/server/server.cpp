@@ -259,9 +259,8 @@ std::optional<HttpResponse> Server::RateLimit(const Caller& caller) {
   return r;
 }
 
-Result<Server::Caller> Server::Authenticate(const HttpRequest& req, bool clickhouse) {
-  std::optional<std::pair<std::string, std::string>> password;
-  std::string token;
+Result<Credentials> ParseCredentials(const HttpRequest& req, bool clickhouse) {
+  Credentials c;
   std::string_view authorization = req.Header("Authorization");
   auto scheme = [&](std::string_view name) {
     if (authorization.size() <= name.size()) return false;
@@ -271,39 +270,54 @@ Result<Server::Caller> Server::Authenticate(const HttpRequest& req, bool clickho
   };
   if (scheme("basic ")) {
     std::string_view encoded = authorization.substr(6);
-    std::string decoded(boost::beast::detail::base64::decoded_size(encoded.size()), '\0');
+    std::string decoded(encoded.size() + 3, '\0');  // more than any decoding of it needs
     auto [written, read] =
         boost::beast::detail::base64::decode(decoded.data(), encoded.data(), encoded.size());
-    (void)read;
+    if (encoded.substr(read).find_first_not_of('=') != std::string_view::npos || encoded.size() - read > 2)
+      return AURORA_ERROR(kUnauthenticated, "malformed basic authorization: the credentials are not base64");
     decoded.resize(written);
     size_t colon = decoded.find(':');
     if (colon == std::string::npos)
       return AURORA_ERROR(kUnauthenticated,
                           "malformed basic authorization: expected base64 of user:password");
-    password.emplace(decoded.substr(0, colon), decoded.substr(colon + 1));
-  } else if (scheme("bearer ")) {
-    token = std::string(authorization.substr(7));
-  } else if (!authorization.empty()) {
+    c.kind = Credentials::kPassword;
+    c.user = decoded.substr(0, colon);
+    c.secret = decoded.substr(colon + 1);
+    return c;
+  }
+  if (scheme("bearer ")) {
+    c.kind = Credentials::kToken;
+    c.secret = std::string(authorization.substr(7));
+    return c;
+  }
+  if (!authorization.empty())
     return AURORA_ERROR(kUnauthenticated,
                         "unsupported Authorization scheme; use Basic (user and password) or Bearer");
-  }
-  if (clickhouse && !password && token.empty()) {
+  if (clickhouse) {
     std::string_view user = req.Header("X-ClickHouse-User");
-    std::string_view key = req.Header("X-ClickHouse-Key");
     if (!user.empty()) {
-      password.emplace(std::string(user), std::string(key));
+      c.kind = Credentials::kPassword;
+      c.user = std::string(user);
+      c.secret = std::string(req.Header("X-ClickHouse-Key"));
     } else if (const std::string* u = req.Param("user")) {
       const std::string* p = req.Param("password");
-      password.emplace(*u, p ? *p : "");
+      c.kind = Credentials::kPassword;
+      c.user = *u;
+      c.secret = p ? *p : "";
     }
   }
+  return c;
+}
+
+Result<Server::Caller> Server::Authenticate(const HttpRequest& req, bool clickhouse) {
+  AURORA_ASSIGN_OR_RETURN(Credentials c, ParseCredentials(req, clickhouse));
   Result<std::shared_ptr<const security::Principal>> principal = AURORA_ERROR(
       kUnauthenticated,
       "credentials required: HTTP basic auth (user and password) or Authorization: Bearer TOKEN");
-  if (password) {
-    principal = db_.access().AuthenticatePassword(password->first, password->second);
-  } else if (!token.empty()) {
-    principal = db_.access().AuthenticateToken(token);
+  if (c.kind == Credentials::kPassword) {
+    principal = db_.access().AuthenticatePassword(c.user, c.secret);
+  } else if (c.kind == Credentials::kToken) {
+    principal = db_.access().AuthenticateToken(c.secret);
   }
   if (!principal.ok()) return principal.status();
   Caller caller;

@@ -1,6 +1,7 @@
 // libFuzzer targets for every parser of bytes that come from outside the process: type names and codec
 // specs (from SQL), SQL statements, everything read back from disk (WAL records, blocks, manifests, part
-// files), data in the text formats (JSONEachRow, CSV, TSV) and ingestion with schema inference and evolution.
+// files), data in the text formats (JSONEachRow, CSV, TSV), ingestion with schema inference and evolution,
+// and HTTP requests as the server reads them.
 // Each target is compiled separately with -DAURORA_FUZZ_TARGET=<n>.
 #include <unistd.h>
 
@@ -16,6 +17,8 @@
 #include "ingest/ingestor.h"
 #include "ingest/schema_inference.h"
 #include "io/file_system.h"
+#include "server/http_server.h"
+#include "server/server.h"
 #include "sql/parser/parser.h"
 #include "storage/chunk_serde.h"
 #include "storage/codec.h"
@@ -115,6 +118,43 @@ void FuzzFormat(formats::Format format, std::string_view in) {
     __builtin_trap();
   }
   if (Cells((*again)->TakeChunk(), json) != Cells(good, json)) __builtin_trap();
+}
+
+}  // namespace
+#endif
+
+#if AURORA_FUZZ_TARGET == 11
+#include <boost/beast/http.hpp>
+namespace {
+
+// A request as the server reads it: Beast's parser with the server's limits, then what the server does
+// with the parts before a handler runs: the target split into a path and decoded parameters, the
+// credentials (both ports' rules) and a gzip body decoded within a limit.
+void FuzzHttp(std::string_view in) {
+  namespace http = boost::beast::http;
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(64 << 10);
+  parser.body_limit(1 << 20);
+  parser.eager(true);
+  boost::beast::error_code ec;
+  size_t used = parser.put(boost::asio::buffer(in.data(), in.size()), ec);
+  if (used > in.size()) __builtin_trap();
+  if (ec || !parser.is_done()) return;
+  auto req = parser.release();
+  server::HttpRequest r;
+  r.method = req.method();
+  server::ParseTarget(std::string_view(req.target().data(), req.target().size()), &r.path, &r.query);
+  r.body = req.body();
+  r.headers = req.base();
+  for (bool clickhouse : {false, true}) {
+    auto c = server::ParseCredentials(r, clickhouse);
+    if (!c.ok() && c.status().code() != ErrorCode::kUnauthenticated) __builtin_trap();
+  }
+  auto body = server::Inflate(r.body, 1 << 20);
+  if (body.ok() && body->size() > (1 << 20)) __builtin_trap();
+  if (!body.ok() && body.status().code() != ErrorCode::kInvalidArgument &&
+      body.status().code() != ErrorCode::kResourceExhausted)
+    __builtin_trap();
 }
 
 }  // namespace
@@ -242,8 +282,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       in);
 #elif AURORA_FUZZ_TARGET == 10  // fuzz_ingest: the first byte picks the format and a new or existing table
   FuzzIngest(in);
+#elif AURORA_FUZZ_TARGET == 11  // fuzz_http: an HTTP request as it arrives on a socket
+  FuzzHttp(in);
 #else
-#error "AURORA_FUZZ_TARGET must be 1..10"
+#error "AURORA_FUZZ_TARGET must be 1..11"
 #endif
   return 0;
 }
