@@ -406,6 +406,8 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
       if (!get && req.method != http::verb::delete_) return method_not_allowed("GET, DELETE");
       return ApiTable(req, *caller, path.substr(11));
     }
+    for (const char* prefix : {"/v1/me", "/v1/users", "/v1/roles", "/v1/grants", "/v1/tokens"})
+      if (path.rfind(prefix, 0) == 0) return ApiAccess(req, *caller);
     return Error(AURORA_ERROR(kNotFound, "no route {} {}; GET /v1/openapi.json describes the API",
                               std::string(http::to_string(req.method)), path));
   }();

@@ -76,6 +76,8 @@ class Server {
   HttpResponse ApiEvents(HttpRequest& req, const Caller& caller);
   HttpResponse ApiTables(HttpRequest& req, const Caller& caller);
   HttpResponse ApiTable(HttpRequest& req, const Caller& caller, const std::string& name);
+  // /v1/me, /v1/users, /v1/roles, /v1/grants, /v1/tokens (api_access.cpp).
+  HttpResponse ApiAccess(HttpRequest& req, const Caller& caller);
 
   Result<Caller> Authenticate(const HttpRequest& req, bool clickhouse);
   // INSERT on `table`, and CREATE when it does not exist yet (the first batch creates it).

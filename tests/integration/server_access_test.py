@@ -3,6 +3,7 @@ role and token scopes, over HTTP. A denied action gets 403 (401 for bad credenti
 
     python3 tests/integration/server_access_test.py PATH/TO/aurora [unittest args]
 """
+import json
 import os
 import sys
 import time
@@ -156,6 +157,49 @@ class AccessTest(unittest.TestCase):
         tokens = s.sql("SHOW TOKENS", fmt="TSV").text
         self.assertNotIn(secret, tokens)
         self.assertNotIn(viewer, tokens)
+
+    def test_users_roles_grants_and_tokens_through_the_api(self):
+        s = self.s
+        post = lambda path, doc, auth="default": s.request("POST", path, body=json.dumps(doc), auth=auth)
+        # Non-admins get 403 and change nothing.
+        before = self.state()
+        for user in ["ana", "vic", "ing", "cus"]:
+            self.assertEqual(post("/v1/users", {"name": "mallory", "password": PW}, auth=(user, PW)).status, 403)
+            self.assertEqual(post("/v1/grants", {"to": user, "grants": [{"privilege": "ADMIN"}]},
+                                  auth=(user, PW)).status, 403)
+            self.assertEqual(s.request("GET", "/v1/tokens", auth=(user, PW)).status, 403)
+        self.assertEqual(self.state(), before)
+        me = s.request("GET", "/v1/me", auth=("cus", PW)).json()
+        self.assertEqual(me["user"], "cus")
+        self.assertFalse(me["admin"])
+        self.assertIn("GRANT t1_reader TO cus", me["grants"])
+        # Admin manages everything as JSON.
+        self.assertEqual(post("/v1/users", {"name": "api_user", "password": PW, "roles": ["viewer"]}).status, 201)
+        self.assertIn("api_user", [u["name"] for u in s.request("GET", "/v1/users").json()["users"]])
+        self.assertEqual(s.sql("SELECT count() FROM t2", fmt="TSV", auth=("api_user", PW)).status, 200)
+        self.assertEqual(post("/v1/roles", {"name": "t2_writer"}).status, 201)
+        r = post("/v1/grants", {"to": "t2_writer", "grants": [{"privilege": "INSERT", "table": "t2"}]})
+        self.assertEqual(r.json()["grants"], ["GRANT INSERT ON default.t2 TO t2_writer"])
+        post("/v1/grants", {"to": "api_user", "roles": ["t2_writer"]})
+        self.assertEqual(s.events("t2", '{"ts":"2024-03-01 00:00:00","v":3}\n', auth=("api_user", PW)).status, 200)
+        r = post("/v1/tokens", {"name": "api_tok", "owner": "api_user",
+                                "scopes": [{"privilege": "SELECT", "table": "t2"}], "expires_in_seconds": 3600})
+        self.assertEqual(r.status, 201, r)
+        secret = r.json()["token"]
+        self.assertEqual(s.sql("SELECT count() FROM t2", fmt="TSV", auth=secret).status, 200)
+        listed = s.request("GET", "/v1/tokens").json()["tokens"]
+        self.assertIn("api_tok", [t["name"] for t in listed])
+        self.assertNotIn(secret, json.dumps(listed))
+        self.assertEqual(s.request("DELETE", "/v1/tokens/api_tok").status, 200)
+        self.assertEqual(s.sql("SELECT 1", auth=secret, expect=None).status, 401)
+        r = s.request("PATCH", "/v1/users/api_user", body=json.dumps({"password": "another passphrase"}))
+        self.assertEqual(r.status, 200)
+        self.assertEqual(s.sql("SELECT 1", auth=("api_user", PW), expect=None).status, 401)
+        self.assertEqual(s.request("DELETE", "/v1/users/api_user").status, 200)
+        self.assertEqual(s.sql("SELECT 1", auth=("api_user", "another passphrase"), expect=None).status, 401)
+        r = post("/v1/grants", {"to": "t2_writer", "grants": [{"privilege": "FLY", "table": "t2"}]})
+        self.assertEqual(r.status, 400)
+        self.assertIn("FLY", r.json()["error"]["message"])
 
     def test_injection_through_table_names_in_the_events_api(self):
         before = self.state()

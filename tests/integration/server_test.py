@@ -330,6 +330,48 @@ class LifecycleTest(unittest.TestCase):
             self.assertIn("max_body_bytes", r.json()["error"]["message"])
             self.assertEqual(s.sql("SELECT 1", fmt="TSV").text, "1\n")
 
+    def test_a_slow_client_is_disconnected_and_others_are_served(self):
+        with Server(BINARY, flags=["--set", "header_timeout_ms=500", "--set", "body_timeout_ms=1000"]) as s:
+            # Trickles a header a byte every 100 ms: cut off at the header deadline.
+            slow = socket.create_connection(("127.0.0.1", s.api_port), timeout=10)
+            start = time.time()
+            closed = False
+            for ch in b"POST /v1/sql HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"s" * 100:
+                try:
+                    slow.sendall(bytes([ch]))
+                except OSError:
+                    closed = True
+                    break
+                time.sleep(0.1)
+                if time.time() - start > 3:
+                    break
+            if not closed:
+                slow.settimeout(3)
+                try:
+                    closed = slow.recv(1) == b""
+                except OSError:
+                    closed = True
+            self.assertTrue(closed)
+            self.assertLess(time.time() - start, 4)
+            # A body that stops arriving: cut off at the body deadline, the statement never runs.
+            stalled = socket.create_connection(("127.0.0.1", s.api_port), timeout=10)
+            auth = base64.b64encode(f"{s.auth[0]}:{s.auth[1]}".encode())
+            stalled.sendall(b"POST /v1/sql HTTP/1.1\r\nHost: x\r\nAuthorization: Basic " + auth +
+                            b"\r\nContent-Length: 100\r\n\r\nCREATE TABLE never")
+            stalled.settimeout(5)
+            self.assertEqual(stalled.recv(100), b"")
+            self.assertEqual(s.request("GET", "/v1/tables/never").status, 404)
+            self.assertEqual(s.sql("SELECT 1", fmt="TSV").text, "1\n")
+
+    def test_many_idle_connections(self):
+        with Server(BINARY) as s:
+            idle = [socket.create_connection(("127.0.0.1", s.api_port), timeout=10) for _ in range(300)]
+            start = time.time()
+            self.assertEqual(s.sql("SELECT 1", fmt="TSV").text, "1\n")
+            self.assertLess(time.time() - start, 2)
+            for c in idle:
+                c.close()
+
     def test_tls(self):
         with tempfile.TemporaryDirectory() as d:
             cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
