@@ -190,8 +190,8 @@ class Session {
                                      o.max_header_bytes));
         } else if (ec == http::error::body_limit) {  // a Content-Length over the limit
           co_await Reply(stream, 413,
-                         fmt::format("the request body of {} bytes exceeds max_body_bytes ({} bytes)",
-                                     parser.content_length().value_or(0), o.max_body_bytes));
+                         fmt::format("the request body (Content-Length) exceeds max_body_bytes ({} bytes)",
+                                     o.max_body_bytes));
         } else if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
                    ec != http::error::end_of_stream && ec != http::error::partial_message) {
           co_await Reply(stream, 400, fmt::format("malformed HTTP request: {}", ec.message()));

@@ -164,7 +164,8 @@ class AccessTest(unittest.TestCase):
         # Non-admins get 403 and change nothing.
         before = self.state()
         for user in ["ana", "vic", "ing", "cus"]:
-            self.assertEqual(post("/v1/users", {"name": "mallory", "password": PW}, auth=(user, PW)).status, 403)
+            r = post("/v1/users", {"name": "mallory", "password": PW}, auth=(user, PW))
+            self.assertEqual(r.status, 403, r)
             self.assertEqual(post("/v1/grants", {"to": user, "grants": [{"privilege": "ADMIN"}]},
                                   auth=(user, PW)).status, 403)
             self.assertEqual(s.request("GET", "/v1/tokens", auth=(user, PW)).status, 403)
