@@ -259,6 +259,7 @@ int Freshness(const Endpoint& endpoint, const std::string& target, const Endpoin
   auto scheduled = [&](uint64_t b) { return start + std::chrono::milliseconds(interval_ms) * (b - 1); };
 
   std::thread reader([&] {
+    std::this_thread::sleep_until(start);  // a poll before the first send could only see an old table
     Connection conn(query_endpoint);
     std::string answer;
     std::vector<uint64_t> next_unseen(senders, 0);  // per sender: index of its first batch not yet seen
@@ -295,6 +296,9 @@ int Freshness(const Endpoint& endpoint, const std::string& target, const Endpoin
     }
   });
 
+  // Per batch: how late its request started (the sender was still busy with its previous one) and how
+  // long the request took, to tell the parts of the freshness apart.
+  std::vector<double> lag_ms(batches + 1), request_ms(batches + 1);
   std::vector<std::thread> threads;
   for (int k = 0; k < senders; ++k) {
     threads.emplace_back([&, k] {
@@ -302,12 +306,15 @@ int Freshness(const Endpoint& endpoint, const std::string& target, const Endpoin
       std::string answer;
       for (uint64_t b = static_cast<uint64_t>(k) + 1; b <= batches; b += senders) {
         std::this_thread::sleep_until(scheduled(b));
+        auto sent = Clock::now();
+        lag_ms[b] = Seconds(sent - scheduled(b)) * 1e3;
         unsigned status = 0;
         try {
           status = conn.Post(target, bodies[b], &answer);
         } catch (const std::exception& e) {
           answer = e.what();
         }
+        request_ms[b] = Seconds(Clock::now() - sent) * 1e3;
         if (status != 200 && failures.fetch_add(1) < 5)
           fmt::print(stderr, "http_ingest: batch {} answered {}: {}\n", b, status, answer.substr(0, 500));
       }
@@ -332,10 +339,11 @@ int Freshness(const Endpoint& endpoint, const std::string& target, const Endpoin
       "{{\"mode\":\"freshness\",\"target_events_per_s\":{},\"events_per_s\":{:.0f},\"batches\":{},"
       "\"events_per_batch\":{},\"senders\":{},\"polls\":{},\"missing\":{},\"failures\":{},"
       "\"freshness_ms_p50\":{:.1f},\"freshness_ms_p95\":{:.1f},\"freshness_ms_p99\":{:.1f},"
-      "\"freshness_ms_max\":{:.1f}}}\n",
+      "\"freshness_ms_max\":{:.1f},\"request_ms_p50\":{:.1f},\"request_ms_p99\":{:.1f},"
+      "\"send_lag_ms_p99\":{:.1f}}}\n",
       rate, static_cast<double>(per_batch * batches) / send_seconds, batches, per_batch, senders,
       polls.load(), missing, failures.load(), Percentile(ms, 0.5), Percentile(ms, 0.95), Percentile(ms, 0.99),
-      max_ms);
+      max_ms, Percentile(request_ms, 0.5), Percentile(request_ms, 0.99), Percentile(lag_ms, 0.99));
   return failures == 0 && missing == 0 ? 0 : 1;
 }
 
