@@ -145,6 +145,10 @@ print(f"| freshness at {fa.get('target_events_per_s', 0):,} events/s: achieved e
 for k in ("p50", "p95", "p99", "max"):
     print(f"| send to visible {k}, ms | {fa.get('freshness_ms_' + k, float('nan')):.1f} | "
           f"{fc.get('freshness_ms_' + k, float('nan')):.1f} | |")
+for k, name in (("request_ms_p50", "request p50"), ("request_ms_p99", "request p99"),
+                ("send_lag_ms_p99", "sender lag p99")):
+    print(f"| {name} during the freshness run, ms | {fa.get(k, float('nan')):.1f} | "
+          f"{fc.get(k, float('nan')):.1f} | |")
 print(f"| batches not seen / failed requests | {fa.get('missing', '?')} / {fa.get('failures', '?')} | "
       f"{fc.get('missing', '?')} / {fc.get('failures', '?')} | |")
 PY
