@@ -83,20 +83,29 @@ CREATE TABLE $1 (${2:+$2,}
 ch_insert() { echo "/?query=INSERT%20INTO%20$1%20FORMAT%20JSONEachRow&date_time_input_format=best_effort"; }
 
 log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# CPU time (user + system) of a process so far, in seconds: a server's work per run, whatever else runs.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+# throughput SYSTEM RUN PID ARGS...: one run of http_ingest throughput, its JSON line with the server's
+# CPU seconds added, appended to the runs file.
+throughput() {
+  local system=$1 run=$2 pid=$3 c0 c1 r
+  shift 3
+  log "throughput run $run: $system"
+  c0=$(cpu_seconds "$pid")
+  r=$("$tool" throughput --events "$events" --warmup-events 1000 "$@")
+  c1=$(cpu_seconds "$pid")
+  r="${r%\}},\"server_cpu_s\":$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')}"
+  echo "{\"system\":\"$system\",\"run\":$run,\"result\":$r}" >>"$out/ingest-http-runs.jsonl"
+  log "$r"
+}
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 : >"$out/ingest-http-runs.jsonl"
 for run in 1 2 3; do
   aurora_api -X DELETE "http://127.0.0.1:$API_PORT/v1/tables/events" >/dev/null
-  log "throughput run $run: aurora"
-  r=$("$tool" throughput --port "$API_PORT" --target '/v1/events?table=events&wait=true' --header "$auth" \
-    --events "$events" --warmup-events 1000 --expect-rows)
-  echo "{\"system\":\"aurora\",\"run\":$run,\"result\":$r}" >>"$out/ingest-http-runs.jsonl"
-  log "$r"
+  throughput aurora "$run" "$AURORA_PID" --port "$API_PORT" --target '/v1/events?table=events&wait=true' \
+    --header "$auth" --expect-rows
   ch_table events
-  log "throughput run $run: clickhouse"
-  r=$("$tool" throughput --port "$HTTP_PORT" --target "$(ch_insert events)" --events "$events" --warmup-events 1000)
-  echo "{\"system\":\"clickhouse\",\"run\":$run,\"result\":$r}" >>"$out/ingest-http-runs.jsonl"
-  log "$r"
+  throughput clickhouse "$run" "$SERVER_PID" --port "$HTTP_PORT" --target "$(ch_insert events)"
 done
 aurora_api "http://127.0.0.1:$API_PORT/v1/tables/events" >"$out/ingest-http-aurora-schema.json"
 rows_a=$(aurora_api "http://127.0.0.1:$API_PORT/v1/sql" -d 'SELECT count() FROM events FORMAT TabSeparated')
@@ -138,6 +147,8 @@ ea, ec = med(a, "events_per_s"), med(c, "events_per_s")
 print(f"| events/s, median of 3 | {ea:,.0f} | {ec:,.0f} | {ea/ec:.2f}x |")
 each = lambda rs: ", ".join(format(r["events_per_s"], ",.0f") for r in rs)
 print(f"| events/s, the 3 runs | {each(a)} | {each(c)} | |")
+ca, cc = med(a, "server_cpu_s"), med(c, "server_cpu_s")
+print(f"| server CPU seconds per run (median of 3) | {ca:.2f} | {cc:.2f} | {ca/cc:.2f}x |")
 for k, name in (("latency_ms_p50", "request latency p50, ms"), ("latency_ms_p99", "request latency p99, ms")):
     print(f"| {name} (median of 3) | {med(a, k):.0f} | {med(c, k):.0f} | |")
 print(f"| freshness at {fa.get('target_events_per_s', 0):,} events/s: achieved events/s | "
