@@ -46,6 +46,7 @@ trap on_exit EXIT
 
 password=bench-$RANDOM$RANDOM
 auth="Authorization: Basic $(printf 'admin:%s' "$password" | base64 -w0)"
+: >"$WORK/aurora.log"
 AURORA_ADMIN_PASSWORD=$password "$aurora" server --data "$WORK/aurora" --http-port 0 --clickhouse-port 0 \
   >"$WORK/aurora.log" 2>&1 &
 AURORA_PID=$!
