@@ -252,6 +252,7 @@ int Freshness(const Endpoint& endpoint, const std::string& target, const Endpoin
   std::atomic<bool> sending_done{false};
   std::atomic<int> failures{0};
   std::atomic<uint64_t> polls{0};
+  std::vector<double> poll_ms;  // written by the reader only
   // One sender's batches become visible in order, so max(seq) tells them all; several senders' may not,
   // so then each sender's max counts only for its own batches.
   const std::string sql =
@@ -274,12 +275,14 @@ int Freshness(const Endpoint& endpoint, const std::string& target, const Endpoin
       if (sending_done && !drain_until) drain_until = Clock::now() + std::chrono::seconds(2);
       if (drain_until && Clock::now() > *drain_until) break;
       unsigned status = 0;
+      auto poll_start = Clock::now();
       try {
         status = conn.Post(query_target, sql, &answer);
       } catch (const std::exception& e) {
         answer = e.what();
       }
       double t = Seconds(Clock::now() - start);
+      poll_ms.push_back(Seconds(Clock::now() - poll_start) * 1e3);
       polls++;
       if (status != 200) {
         if (failures.fetch_add(1) < 5)
@@ -345,10 +348,11 @@ int Freshness(const Endpoint& endpoint, const std::string& target, const Endpoin
       "\"events_per_batch\":{},\"senders\":{},\"polls\":{},\"missing\":{},\"failures\":{},"
       "\"freshness_ms_p50\":{:.1f},\"freshness_ms_p95\":{:.1f},\"freshness_ms_p99\":{:.1f},"
       "\"freshness_ms_max\":{:.1f},\"request_ms_p50\":{:.1f},\"request_ms_p99\":{:.1f},"
-      "\"send_lag_ms_p99\":{:.1f}}}\n",
+      "\"send_lag_ms_p99\":{:.1f},\"poll_ms_p50\":{:.1f},\"poll_ms_p99\":{:.1f}}}\n",
       rate, static_cast<double>(per_batch * batches) / send_seconds, batches, per_batch, senders,
       polls.load(), missing, failures.load(), Percentile(ms, 0.5), Percentile(ms, 0.95), Percentile(ms, 0.99),
-      max_ms, Percentile(request_ms, 0.5), Percentile(request_ms, 0.99), Percentile(lag_ms, 0.99));
+      max_ms, Percentile(request_ms, 0.5), Percentile(request_ms, 0.99), Percentile(lag_ms, 0.99),
+      Percentile(poll_ms, 0.5), Percentile(poll_ms, 0.99));
   return failures == 0 && missing == 0 ? 0 : 1;
 }
 
