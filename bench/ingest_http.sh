@@ -164,7 +164,8 @@ print(f"| freshness run: achieved events/s of {fa.get('target_events_per_s', 0):
 for k in ("p50", "p95", "p99", "max"):
     print(f"| send to visible {k}, ms | {get(fa, 'freshness_ms_' + k)} | | {get(fc, 'freshness_ms_' + k)} | |")
 for k, name in (("request_ms_p50", "request p50"), ("request_ms_p99", "request p99"),
-                ("send_lag_ms_p99", "sender lag p99"), ("poll_ms_p50", "poll (SELECT) p50"),
+                ("send_lag_ms_p99", "sender lag p99"),
+                ("send_busy_ms_p99", "sender lag p99, waiting for its previous answer"), ("poll_ms_p50", "poll (SELECT) p50"),
                 ("poll_ms_p99", "poll (SELECT) p99")):
     print(f"| freshness run: {name}, ms | {get(fa, k)} | | {get(fc, k)} | |")
 print(f"| freshness run: batches not seen / failed requests | {fa.get('missing', '?')} / "
