@@ -120,6 +120,11 @@ rows_a=$(aurora_api "http://127.0.0.1:$API_PORT/v1/sql" -d 'SELECT count() FROM 
 rows_c=$(ch --query 'SELECT count() FROM events')
 log "rows after the last run: aurora $rows_a, clickhouse $rows_c (each $events + 1000 warm-up)"
 
+# The throughput tables' background work (Aurora's flush of its last 1M buffered rows, ClickHouse's
+# merges) would otherwise run during the freshness runs: drop them and let the servers settle.
+aurora_api -X DELETE "http://127.0.0.1:$API_PORT/v1/tables/events" >/dev/null
+ch --query 'DROP TABLE events'
+sleep 5
 log "freshness: aurora"
 r=$("$tool" freshness --port "$API_PORT" --target '/v1/events?table=fresh&wait=true' --header "$auth" \
   --query-port "$API_PORT" --query-target /v1/sql --query-table fresh) || true
