@@ -17,7 +17,9 @@
 //             and notes when each sender's max(seq) first reached each batch. For each batch:
 //             freshness = completion of the first poll that saw it - its scheduled send time, so a sender
 //             that falls behind its schedule counts against the system. Prints the achieved rate and the
-//             freshness p50/p95/p99/max in ms; batches never seen count as missing.
+//             freshness p50/p95/p99/max in ms (batches never seen count as missing), and its parts: the
+//             requests' time, the senders' lag (and how much of it was waiting for the sender's previous
+//             answer) and the polls' own time.
 //
 //   http_ingest throughput --port 8080 --target '/v1/events?table=events&wait=true'
 //       --header 'Authorization: Basic YWRtaW46c2VjcmV0' --expect-rows
