@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 DATA ?= data
 
-.PHONY: all bootstrap build run test test-asan fuzz bench bench-storage bench-queries format clean
+.PHONY: all bootstrap build run test test-asan fuzz bench bench-storage bench-queries bench-ingest format clean
 
 all: build
 
@@ -49,6 +49,13 @@ bench-queries: bootstrap
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release
 	@bench/queries.sh $(BENCH_ROWS)
+
+# HTTP events ingestion (throughput, send-to-visible time) beside ClickHouse 18.16 (not part of `make test`).
+bench-ingest: bootstrap
+	@scripts/bootstrap.sh --bench
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+	@bench/ingest_http.sh $(BENCH_ROWS)
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

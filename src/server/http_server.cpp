@@ -138,6 +138,9 @@ struct HttpServer::Connection {
 
 namespace {
 
+// Room kept in a connection's read buffer while a request body arrives: the most Beast reads at once.
+constexpr size_t kBodyReadBytes = 64 << 10;
+
 HttpRequest MakeRequest(http::request<http::string_body>&& req, std::string remote, bool tls) {
   HttpRequest r;
   r.method = req.method();
@@ -211,6 +214,10 @@ class Session {
         if (ec) break;
       }
       lowest.expires_after(std::chrono::milliseconds(o.body_timeout_ms));
+      // Beast reads at most the buffer's free room (at least 512 bytes) at a time, and the buffer was
+      // sized by the headers: without room a 4 MB body took ~4,000 reads, each a trip through the strand
+      // and the stream's timer that woke other threads (docs/benchmarks.md, "HTTP ingestion").
+      if (!parser.is_done()) buffer.reserve(kBodyReadBytes);
       co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
       if (ec) {
         if (ec == http::error::body_limit)
