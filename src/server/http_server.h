@@ -33,38 +33,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/beast/http/fields.hpp>
-#include <boost/beast/http/verb.hpp>
 
 #include "common/status.h"
+#include "server/request.h"
 
 namespace aurora::server {
-
-struct HttpRequest {
-  boost::beast::http::verb method = boost::beast::http::verb::get;
-  std::string path;                                        // decoded, without the query string
-  std::vector<std::pair<std::string, std::string>> query;  // decoded parameters, in order
-  boost::beast::http::fields headers;
-  std::string body;    // decoded (gzip undone)
-  std::string remote;  // the client's address
-  bool tls = false;
-
-  // The first parameter called `name`, or nullptr.
-  const std::string* Param(std::string_view name) const;
-  std::string_view Header(std::string_view name) const;
-};
-
-struct HttpResponse {
-  unsigned status = 200;
-  std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  // When set, the body continues with what this appends to `out`, called until it returns false; the
-  // response is then sent with chunked transfer encoding, a piece at a time.
-  std::function<bool(std::string* out)> stream;
-};
-
-using HttpHandler = std::function<HttpResponse(HttpRequest&)>;
 
 struct HttpServerOptions {
   std::string name;  // for logs: "api", "clickhouse"
@@ -109,17 +82,5 @@ class HttpServer {
   std::mutex mu_;
   std::set<std::shared_ptr<Connection>> connections_;  // for Drain
 };
-
-// Splits a request target ("/v1/sql?format=JSON&x=%20") into its decoded path and parameters.
-void ParseTarget(std::string_view target, std::string* path,
-                 std::vector<std::pair<std::string, std::string>>* query);
-
-// Percent-decodes a URL component ('+' is a space in a query string).
-std::string UrlDecode(std::string_view s, bool plus_is_space);
-
-// Decodes a gzip or zlib/deflate body, refusing to produce more than `limit` bytes.
-Result<std::string> Inflate(std::string_view data, uint64_t limit);
-// gzip-encodes `data`.
-std::string Gzip(std::string_view data);
 
 }  // namespace aurora::server

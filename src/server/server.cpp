@@ -259,56 +259,6 @@ std::optional<HttpResponse> Server::RateLimit(const Caller& caller) {
   return r;
 }
 
-Result<Credentials> ParseCredentials(const HttpRequest& req, bool clickhouse) {
-  Credentials c;
-  std::string_view authorization = req.Header("Authorization");
-  auto scheme = [&](std::string_view name) {
-    if (authorization.size() <= name.size()) return false;
-    for (size_t i = 0; i < name.size(); ++i)
-      if (std::tolower(static_cast<unsigned char>(authorization[i])) != name[i]) return false;
-    return true;
-  };
-  if (scheme("basic ")) {
-    std::string_view encoded = authorization.substr(6);
-    std::string decoded(encoded.size() + 3, '\0');  // more than any decoding of it needs
-    auto [written, read] =
-        boost::beast::detail::base64::decode(decoded.data(), encoded.data(), encoded.size());
-    if (encoded.substr(read).find_first_not_of('=') != std::string_view::npos || encoded.size() - read > 2)
-      return AURORA_ERROR(kUnauthenticated, "malformed basic authorization: the credentials are not base64");
-    decoded.resize(written);
-    size_t colon = decoded.find(':');
-    if (colon == std::string::npos)
-      return AURORA_ERROR(kUnauthenticated,
-                          "malformed basic authorization: expected base64 of user:password");
-    c.kind = Credentials::kPassword;
-    c.user = decoded.substr(0, colon);
-    c.secret = decoded.substr(colon + 1);
-    return c;
-  }
-  if (scheme("bearer ")) {
-    c.kind = Credentials::kToken;
-    c.secret = std::string(authorization.substr(7));
-    return c;
-  }
-  if (!authorization.empty())
-    return AURORA_ERROR(kUnauthenticated,
-                        "unsupported Authorization scheme; use Basic (user and password) or Bearer");
-  if (clickhouse) {
-    std::string_view user = req.Header("X-ClickHouse-User");
-    if (!user.empty()) {
-      c.kind = Credentials::kPassword;
-      c.user = std::string(user);
-      c.secret = std::string(req.Header("X-ClickHouse-Key"));
-    } else if (const std::string* u = req.Param("user")) {
-      const std::string* p = req.Param("password");
-      c.kind = Credentials::kPassword;
-      c.user = *u;
-      c.secret = p ? *p : "";
-    }
-  }
-  return c;
-}
-
 Result<Server::Caller> Server::Authenticate(const HttpRequest& req, bool clickhouse) {
   AURORA_ASSIGN_OR_RETURN(Credentials c, ParseCredentials(req, clickhouse));
   Result<std::shared_ptr<const security::Principal>> principal = AURORA_ERROR(

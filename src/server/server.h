@@ -109,16 +109,6 @@ class Server {
   std::map<std::string, Bucket> buckets_;
 };
 
-// What a request presents as credentials: Authorization Basic (user and password) or Bearer (a token);
-// on the ClickHouse port also X-ClickHouse-User / X-ClickHouse-Key or user / password parameters.
-struct Credentials {
-  enum Kind : uint8_t { kNone, kPassword, kToken } kind = kNone;
-  std::string user;
-  std::string secret;  // the password or the token
-};
-// kUnauthenticated for a malformed Authorization header.
-Result<Credentials> ParseCredentials(const HttpRequest& req, bool clickhouse);
-
 // The HTTP status an error code is answered with (401, 403, 404, 409, 413, 400, 500, 507 ...).
 unsigned HttpStatus(ErrorCode code);
 // {"error":{"code":"NOT_FOUND","message":"...","line":1,"column":8}}; line and column when the message
