@@ -266,7 +266,8 @@ std::shared_ptr<const Principal> AccessControl::UserPrincipal(std::string_view u
 }
 
 Result<std::shared_ptr<const Principal>> AccessControl::AuthenticatePassword(std::string_view user,
-                                                                             std::string_view password) {
+                                                                             std::string_view password,
+                                                                             bool cached_only) {
   std::string key_input;
   key_input.reserve(user.size() + 1 + password.size());
   key_input.append(user).push_back('\0');
@@ -292,6 +293,7 @@ Result<std::shared_ptr<const Principal>> AccessControl::AuthenticatePassword(std
       iterations = it->second.iterations;
     }
   }
+  if (cached_only) return AURORA_ERROR(kResourceExhausted, "the password was not verified recently");
   if (generation == 0) {
     // Unknown user: spend the same time as a wrong password, so timing does not reveal user names.
     (void)Pbkdf2Sha256(password, dummy_salt_, iterations);

@@ -137,8 +137,11 @@ class AccessControl {
 
   // kUnauthenticated "wrong user name or password" for an unknown user or a wrong password (the two
   // take the same time).
+  // With `cached_only`, answers only from the cache of recent successful verifications (no PBKDF2) and
+  // is kResourceExhausted on a miss: the server's path for addresses that failed too many sign-ins.
   Result<std::shared_ptr<const Principal>> AuthenticatePassword(std::string_view user,
-                                                                std::string_view password);
+                                                                std::string_view password,
+                                                                bool cached_only = false);
   // kUnauthenticated for an unknown secret ("invalid token"), an expired one ("token 'x' expired at
   // 2026-01-01 00:00:00 UTC") or a revoked one ("token 'x' was revoked").
   Result<std::shared_ptr<const Principal>> AuthenticateToken(std::string_view secret);

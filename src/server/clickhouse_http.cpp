@@ -145,7 +145,12 @@ HttpResponse Server::HandleClickHouse(HttpRequest& req) {
     auto caller = Authenticate(req, true);
     if (!caller.ok()) {
       HttpResponse r = error(caller.status());
-      r.headers.emplace_back("WWW-Authenticate", R"(Basic realm="ClickHouse")");
+      if (caller.status().code() == ErrorCode::kResourceExhausted) {
+        r.status = 429;
+        r.headers.emplace_back("Retry-After", "60");
+      } else {
+        r.headers.emplace_back("WWW-Authenticate", R"(Basic realm="ClickHouse")");
+      }
       return r;
     }
     if (auto limited = RateLimit(*caller)) return *limited;

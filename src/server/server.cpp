@@ -265,7 +265,30 @@ Result<Server::Caller> Server::Authenticate(const HttpRequest& req, bool clickho
       kUnauthenticated,
       "credentials required: HTTP basic auth (user and password) or Authorization: Bearer TOKEN");
   if (c.kind == Credentials::kPassword) {
-    principal = db_.access().AuthenticatePassword(c.user, c.secret);
+    const int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    int64_t throttled_for = 0;  // seconds, when this address failed too many sign-ins
+    {
+      std::lock_guard lock(sign_in_mu_);
+      auto it = failed_sign_ins_.find(req.remote);
+      if (it != failed_sign_ins_.end()) {
+        std::erase_if(it->second, [&](int64_t t) { return t <= now - 60; });
+        if (it->second.size() >= kMaxFailedSignIns) throttled_for = it->second.front() + 61 - now;
+      }
+    }
+    // A throttled address still signs in with passwords verified recently (cached, no PBKDF2), so
+    // clients already working behind the same address keep working.
+    principal = db_.access().AuthenticatePassword(c.user, c.secret, /*cached_only=*/throttled_for > 0);
+    if (throttled_for > 0 && !principal.ok())
+      return AURORA_ERROR(kResourceExhausted,
+                          "too many failed sign-ins from {} in the last minute; retry in {} s", req.remote,
+                          throttled_for);
+    if (!principal.ok() && principal.status().code() == ErrorCode::kUnauthenticated) {
+      std::lock_guard lock(sign_in_mu_);
+      if (failed_sign_ins_.size() > 100000) failed_sign_ins_.clear();  // bounded, whatever the addresses
+      failed_sign_ins_[req.remote].push_back(now);
+    }
   } else if (c.kind == Credentials::kToken) {
     principal = db_.access().AuthenticateToken(c.secret);
   }
@@ -313,7 +336,12 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
     auto caller = Authenticate(req, false);
     if (!caller.ok()) {
       HttpResponse r = Error(caller.status());
-      r.headers.emplace_back("WWW-Authenticate", R"(Basic realm="aurora", Bearer)");
+      if (caller.status().code() == ErrorCode::kResourceExhausted) {
+        r.status = 429;
+        r.headers.emplace_back("Retry-After", "60");
+      } else {
+        r.headers.emplace_back("WWW-Authenticate", R"(Basic realm="aurora", Bearer)");
+      }
       return r;
     }
     auto method_not_allowed = [&](const char* allow) {

@@ -79,6 +79,8 @@ class Server {
   // /v1/me, /v1/users, /v1/roles, /v1/grants, /v1/tokens (api_access.cpp).
   HttpResponse ApiAccess(HttpRequest& req, const Caller& caller);
 
+  // kUnauthenticated for missing or wrong credentials; kResourceExhausted (answered 429) when the client's
+  // address has failed too many password sign-ins in the last minute.
   Result<Caller> Authenticate(const HttpRequest& req, bool clickhouse);
   // INSERT on `table`, and CREATE when it does not exist yet (the first batch creates it).
   Status AuthorizeIngest(const Caller& caller, const std::string& table);
@@ -107,6 +109,13 @@ class Server {
   };
   std::mutex rate_mu_;
   std::map<std::string, Bucket> buckets_;
+
+  // Failed password sign-ins per client address in the last minute: past kMaxFailedSignIns, sign-ins
+  // from that address are refused (429) without paying PBKDF2's cost, so guessing is slow and cannot
+  // burn the server's CPU.
+  static constexpr size_t kMaxFailedSignIns = 20;
+  std::mutex sign_in_mu_;
+  std::map<std::string, std::vector<int64_t>> failed_sign_ins_;  // address -> steady-clock seconds
 };
 
 // The HTTP status an error code is answered with (401, 403, 404, 409, 413, 400, 500, 507 ...).

@@ -16,6 +16,25 @@ BINARY = None
 PW = "a long test passphrase"
 
 
+class SignInThrottleTest(unittest.TestCase):
+    def test_password_guessing_is_throttled_per_address(self):
+        with Server(BINARY) as s:
+            s.sql(f"CREATE USER guess IDENTIFIED BY '{PW}'")
+            for _ in range(20):
+                self.assertEqual(s.sql("SELECT 1", auth=("guess", "wrong"), expect=None).status, 401)
+            # Past 20 failures a minute, the address gets 429 without a password check, even for the right
+            # password of a user not signed in lately...
+            r = s.sql("SELECT 1", auth=("guess", PW), expect=None)
+            self.assertEqual(r.status, 429)
+            self.assertIn("too many failed sign-ins", r.json()["error"]["message"])
+            self.assertEqual(r.header("Retry-After"), "60")
+            r = s.ch("SELECT 1", auth=None, headers={"X-ClickHouse-User": "guess", "X-ClickHouse-Key": "wrong"})
+            self.assertEqual(r.status, 429)
+            # ...while a client already signed in (admin, verified before) keeps working, and tokens too.
+            token = s.sql("CREATE TOKEN t FOR guess WITH GRANT SELECT ON *", fmt="JSONEachRow").json()["token"]
+            self.assertEqual(s.sql("SELECT 1", fmt="TSV", auth=token).text, "1\n")
+
+
 class AccessTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
