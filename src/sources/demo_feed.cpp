@@ -49,6 +49,9 @@ void DemoFeed::Loop() {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const auto due = static_cast<uint64_t>(std::floor(elapsed * rate_));
     if (due <= due_total) continue;
+    // The first batch holds a whole second of events, so that the table inferred from it sees enough
+    // values to tell the repetitive strings (LowCardinality) from the rest.
+    if (due_total == 0 && elapsed < 1.0) continue;
     // After a stall, catch up by at most ten seconds of events rather than flooding.
     const uint64_t n = std::min<uint64_t>(due - due_total, static_cast<uint64_t>(rate_ * 10) + 1);
     due_total = due;

@@ -1,7 +1,8 @@
 // DemoFeed: the live demo stream. A background thread generates the standard e-commerce workload
 // (EventGenerator) at a steady rate, with event times following the wall clock, and hands it as NDJSON
-// batches (one every 100 ms) to a sink, which in the server is the same ingestion path as the HTTP events
-// API. A failing sink is logged and retried with the next batch; the feed never stops on its own.
+// batches (one every 100 ms, the first after a second) to a sink, which in the server is the same ingestion
+// path as the HTTP events API. A failing sink is logged and retried with the next batch; the feed never stops
+// on its own.
 //
 // Lifecycle: construct, Start, Stop (or destroy). Thread-safe: sent() may be read from any thread.
 #pragma once
