@@ -124,6 +124,23 @@ TEST_F(AccessControlTest, APasswordChangeInvalidatesTheCache) {
   EXPECT_TRUE(ac_->AuthenticatePassword("bob", "other").ok());
 }
 
+TEST_F(AccessControlTest, CachedOnlyAnswersFromTheCacheAlone) {
+  ASSERT_TRUE(ac_->CreateUser("bob", "pw").ok());
+  // Not verified yet: a cache-only check does not verify, whatever the password.
+  EXPECT_EQ(ac_->AuthenticatePassword("bob", "pw", /*cached_only=*/true).status().code(),
+            ErrorCode::kResourceExhausted);
+  ASSERT_TRUE(ac_->AuthenticatePassword("bob", "pw").ok());
+  auto cached = ac_->AuthenticatePassword("bob", "pw", /*cached_only=*/true);
+  ASSERT_TRUE(cached.ok());
+  EXPECT_EQ((*cached)->user, "bob");
+  EXPECT_EQ(ac_->AuthenticatePassword("bob", "wrong", /*cached_only=*/true).status().code(),
+            ErrorCode::kResourceExhausted);
+  EXPECT_EQ(ac_->AuthenticatePassword("nobody", "pw", /*cached_only=*/true).status().code(),
+            ErrorCode::kResourceExhausted);
+  ASSERT_TRUE(ac_->SetPassword("bob", "new").ok());  // a change empties bob's entries
+  EXPECT_FALSE(ac_->AuthenticatePassword("bob", "pw", /*cached_only=*/true).ok());
+}
+
 TEST_F(AccessControlTest, ConcurrentLoginsAgree) {
   ASSERT_TRUE(ac_->CreateUser("bob", "pw").ok());
   std::vector<std::thread> threads;
