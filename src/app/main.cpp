@@ -204,9 +204,12 @@ int Main(int argc, char** argv) {
   bool demo_flag = false;
   server_cmd->add_flag("--demo", demo_flag, "Generate the standard workload into table `events`");
   server_cmd->add_option("--set", config_sets, "Any configuration key: --set key=value (repeatable)");
-  server_cmd->footer(
-      "Configuration comes from --config, then AURORA_<KEY> variables, then flags; docs/api.md "
-      "lists every key.");
+  std::string keys =
+      "Configuration comes from --config (TOML), then AURORA_<KEY> variables, then flags (--set key=value "
+      "for any key). Keys:\n";
+  for (const auto& k : server::ConfigKeys())
+    keys += fmt::format("  {:<20} {:<12} {}\n", k.name, k.type, k.help);
+  server_cmd->footer(keys);
 
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);

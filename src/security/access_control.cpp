@@ -558,28 +558,31 @@ Status AccessControl::DropRole(std::string_view name, bool if_exists) {
   return Status::OK();
 }
 
-Status AccessControl::GrantPrivileges(const std::vector<Grant>& grants, std::string_view grantee) {
-  std::unique_lock lock(mu_);
+Status AccessControl::WriteGrants(const std::vector<Grant>& grants, std::string_view grantee,
+                                  const char* sql) {
   if (!users_.count(grantee) && FindBuiltIn(grantee))
     return AURORA_ERROR(kInvalidArgument,
                         "role '{}' is built in and cannot be changed; create a role of your own", grantee);
   if (!users_.count(grantee) && !roles_.count(grantee))
     return AURORA_ERROR(kNotFound, "there is no user or role '{}'", grantee);
-  for (const auto& g : grants)
-    if (g.privilege == Privilege::kAdmin && g.table != kAllTables)
-      return AURORA_ERROR(kInvalidArgument, "ADMIN is granted on everything (ON *.*), not on a table");
-  Status committed = db_->Transaction([&]() -> Status {
-    AURORA_ASSIGN_OR_RETURN(
-        SqliteStatement ins,
-        db_->Prepare("INSERT OR IGNORE INTO grants(grantee, privilege, target) VALUES (?, ?, ?)"));
+  return db_->Transaction([&]() -> Status {
+    AURORA_ASSIGN_OR_RETURN(SqliteStatement st, db_->Prepare(sql));
     for (const auto& g : grants) {
-      ins.Reset();
-      ins.Bind(1, grantee).Bind(2, PrivilegeName(g.privilege)).Bind(3, g.table);
-      AURORA_RETURN_IF_ERROR(ins.Run());
+      st.Reset();
+      st.Bind(1, grantee).Bind(2, PrivilegeName(g.privilege)).Bind(3, g.table);
+      AURORA_RETURN_IF_ERROR(st.Run());
     }
     return Status::OK();
   });
-  AURORA_RETURN_IF_ERROR(committed);
+}
+
+Status AccessControl::GrantPrivileges(const std::vector<Grant>& grants, std::string_view grantee) {
+  std::unique_lock lock(mu_);
+  for (const auto& g : grants)
+    if (g.privilege == Privilege::kAdmin && g.table != kAllTables)
+      return AURORA_ERROR(kInvalidArgument, "ADMIN is granted on everything (ON *.*), not on a table");
+  AURORA_RETURN_IF_ERROR(WriteGrants(
+      grants, grantee, "INSERT OR IGNORE INTO grants(grantee, privilege, target) VALUES (?, ?, ?)"));
   auto& set = grants_[std::string(grantee)];
   set.insert(grants.begin(), grants.end());
   return Status::OK();
@@ -587,23 +590,8 @@ Status AccessControl::GrantPrivileges(const std::vector<Grant>& grants, std::str
 
 Status AccessControl::RevokePrivileges(const std::vector<Grant>& grants, std::string_view grantee) {
   std::unique_lock lock(mu_);
-  if (!users_.count(grantee) && FindBuiltIn(grantee))
-    return AURORA_ERROR(kInvalidArgument,
-                        "role '{}' is built in and cannot be changed; create a role of your own", grantee);
-  if (!users_.count(grantee) && !roles_.count(grantee))
-    return AURORA_ERROR(kNotFound, "there is no user or role '{}'", grantee);
-  Status committed = db_->Transaction([&]() -> Status {
-    AURORA_ASSIGN_OR_RETURN(
-        SqliteStatement del,
-        db_->Prepare("DELETE FROM grants WHERE grantee = ? AND privilege = ? AND target = ?"));
-    for (const auto& g : grants) {
-      del.Reset();
-      del.Bind(1, grantee).Bind(2, PrivilegeName(g.privilege)).Bind(3, g.table);
-      AURORA_RETURN_IF_ERROR(del.Run());
-    }
-    return Status::OK();
-  });
-  AURORA_RETURN_IF_ERROR(committed);
+  AURORA_RETURN_IF_ERROR(
+      WriteGrants(grants, grantee, "DELETE FROM grants WHERE grantee = ? AND privilege = ? AND target = ?"));
   if (auto it = grants_.find(grantee); it != grants_.end())
     for (const auto& g : grants) it->second.erase(g);
   return Status::OK();

@@ -182,6 +182,9 @@ class AccessControl {
   std::vector<TokenInfo> Tokens() const;  // unrevoked tokens (expired included), sorted by name
 
  private:
+  // Checks that `grantee` is a user or a custom role, then runs `sql` (grantee, privilege, target) for
+  // each grant in one transaction. REQUIRES: mu_ held exclusively.
+  Status WriteGrants(const std::vector<Grant>& grants, std::string_view grantee, const char* sql);
   struct UserState {
     std::string salt, hash;
     uint32_t iterations = 0;

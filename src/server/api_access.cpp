@@ -25,17 +25,7 @@ using nlohmann::json;
 namespace {
 
 HttpResponse Json(unsigned status, const json& doc) {
-  HttpResponse r;
-  r.status = status;
-  r.body = doc.dump();
-  return r;
-}
-
-HttpResponse Error(const Status& st) {
-  HttpResponse r;
-  r.status = HttpStatus(st.code());
-  r.body = ErrorJson(st);
-  return r;
+  return JsonResponse(status, doc.dump());
 }
 
 json GrantsJson(const std::vector<security::Grant>& grants) {
@@ -111,11 +101,12 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
     return Json(200, doc);
   }
   if (Status st = Allowed(caller, security::Privilege::kAdmin, security::kAllTables); !st.ok())
-    return Error(st);
+    return ErrorResponse(st);
   json body;
   if (m == http::verb::post || m == http::verb::patch || (m == http::verb::delete_ && path == "/v1/grants")) {
     body = json::parse(req.body, nullptr, false);
-    if (!body.is_object()) return Error(AURORA_ERROR(kInvalidArgument, "the body must be a JSON object"));
+    if (!body.is_object())
+      return ErrorResponse(AURORA_ERROR(kInvalidArgument, "the body must be a JSON object"));
   }
   auto name_after = [&](std::string_view prefix) -> std::optional<std::string> {
     if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
@@ -124,7 +115,7 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
     return rest;
   };
   auto done = [](const Status& st, unsigned status, json doc) {
-    return st.ok() ? Json(status, doc) : Error(st);
+    return st.ok() ? Json(status, doc) : ErrorResponse(st);
   };
 
   if (path == "/v1/users") {
@@ -139,14 +130,14 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
       auto password = StringField(body, "password");
       auto roles = StringList(body, "roles");
       for (const Status& st : {name.status(), password.status(), roles.status()})
-        if (!st.ok()) return Error(st);
+        if (!st.ok()) return ErrorResponse(st);
       return done(access.CreateUser(*name, *password, *roles), 201, {{"created", *name}});
     }
   } else if (auto user = name_after("/v1/users/")) {
     if (m == http::verb::delete_) return done(access.DropUser(*user), 200, {{"dropped", *user}});
     if (m == http::verb::patch) {
       auto password = StringField(body, "password");
-      if (!password.ok()) return Error(password.status());
+      if (!password.ok()) return ErrorResponse(password.status());
       return done(access.SetPassword(*user, *password), 200, {{"updated", *user}});
     }
   } else if (path == "/v1/roles") {
@@ -162,7 +153,7 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
     }
     if (m == http::verb::post) {
       auto name = StringField(body, "name");
-      if (!name.ok()) return Error(name.status());
+      if (!name.ok()) return ErrorResponse(name.status());
       return done(access.CreateRole(*name), 201, {{"created", *name}});
     }
   } else if (auto role = name_after("/v1/roles/")) {
@@ -171,9 +162,9 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
     if (m == http::verb::get) {
       const std::string* name = req.Param("name");
       if (name == nullptr)
-        return Error(AURORA_ERROR(kInvalidArgument, "GET /v1/grants needs ?name=USER_OR_ROLE"));
+        return ErrorResponse(AURORA_ERROR(kInvalidArgument, "GET /v1/grants needs ?name=USER_OR_ROLE"));
       auto grants = access.ShowGrants(*name);
-      if (!grants.ok()) return Error(grants.status());
+      if (!grants.ok()) return ErrorResponse(grants.status());
       return Json(200, {{"name", *name}, {"grants", *grants}});
     }
     if (m == http::verb::post || m == http::verb::delete_) {
@@ -182,14 +173,14 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
       auto grants = GrantList(body, "grants");
       auto roles = StringList(body, "roles");
       for (const Status& st : {to.status(), grants.status(), roles.status()})
-        if (!st.ok()) return Error(st);
+        if (!st.ok()) return ErrorResponse(st);
       if (!grants->empty()) {
         Status st = grant ? access.GrantPrivileges(*grants, *to) : access.RevokePrivileges(*grants, *to);
-        if (!st.ok()) return Error(st);
+        if (!st.ok()) return ErrorResponse(st);
       }
       for (const auto& r : *roles) {
         Status st = grant ? access.GrantRole(r, *to) : access.RevokeRole(r, *to);
-        if (!st.ok()) return Error(st);
+        if (!st.ok()) return ErrorResponse(st);
       }
       auto now = access.ShowGrants(*to);
       return Json(200, {{"name", *to}, {"grants", now.ok() ? json(*now) : json::array()}});
@@ -213,21 +204,24 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
       auto owner = StringField(body, "owner", false);
       auto scopes = GrantList(body, "scopes");
       for (const Status& st : {name.status(), owner.status(), scopes.status()})
-        if (!st.ok()) return Error(st);
+        if (!st.ok()) return ErrorResponse(st);
       spec.name = *name;
       spec.owner = owner->empty() ? caller.principal->user : *owner;
       spec.scopes = *scopes;
       if (auto in = body.find("expires_in_seconds"); in != body.end()) {
-        if (!in->is_number() || in->get<double>() <= 0)
-          return Error(AURORA_ERROR(kInvalidArgument, "\"expires_in_seconds\" must be a positive number"));
+        constexpr double kMaxSeconds = 100.0 * 365 * 86400;
+        if (!in->is_number() || !(in->get<double>() > 0) || in->get<double>() > kMaxSeconds)
+          return ErrorResponse(AURORA_ERROR(
+              kInvalidArgument, "\"expires_in_seconds\" must be a number of seconds from 1 to 100 years"));
         spec.expires_ms = Clock::System().NowMillis() + static_cast<int64_t>(in->get<double>() * 1000);
       } else if (auto at = body.find("expires_at_ms"); at != body.end()) {
         if (!at->is_number_integer())
-          return Error(AURORA_ERROR(kInvalidArgument, "\"expires_at_ms\" must be milliseconds since 1970"));
+          return ErrorResponse(
+              AURORA_ERROR(kInvalidArgument, "\"expires_at_ms\" must be milliseconds since 1970"));
         spec.expires_ms = at->get<int64_t>();
       }
       auto token = access.CreateToken(spec);
-      if (!token.ok()) return Error(token.status());
+      if (!token.ok()) return ErrorResponse(token.status());
       json doc = {{"name", token->name}, {"token", token->secret}};
       doc["expires_at_ms"] = token->expires_ms ? json(*token->expires_ms) : json(nullptr);
       return Json(201, doc);
@@ -235,11 +229,11 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
   } else if (auto token = name_after("/v1/tokens/")) {
     if (m == http::verb::delete_) return done(access.RevokeToken(*token), 200, {{"revoked", *token}});
   } else {
-    return Error(AURORA_ERROR(kNotFound, "no route {} {}; GET /v1/openapi.json describes the API",
-                              std::string(http::to_string(m)), path));
+    return ErrorResponse(AURORA_ERROR(kNotFound, "no route {} {}; GET /v1/openapi.json describes the API",
+                                      std::string(http::to_string(m)), path));
   }
-  HttpResponse r =
-      Error(AURORA_ERROR(kInvalidArgument, "{} does not take {}", path, std::string(http::to_string(m))));
+  HttpResponse r = ErrorResponse(
+      AURORA_ERROR(kInvalidArgument, "{} does not take {}", path, std::string(http::to_string(m))));
   r.status = 405;
   return r;
 }

@@ -15,17 +15,6 @@ namespace http = boost::beast::http;
 
 namespace {
 
-HttpResponse Json(unsigned status, std::string body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-HttpResponse Error(const Status& st) {
-  return Json(HttpStatus(st.code()), ErrorJson(st));
-}
-
 // Text of a JSON scalar, as a query parameter or setting value: strings as they are, numbers and
 // booleans as written.
 Result<std::string> ScalarText(const nlohmann::json& v, std::string_view what) {
@@ -48,7 +37,7 @@ bool ValidTableName(std::string_view name) {
 
 HttpResponse FormatResult(QueryResult result, formats::Format format) {
   auto writer = formats::FormatWriter::Make(format, result.names, result.types);
-  if (!writer.ok()) return Error(writer.status());
+  if (!writer.ok()) return ErrorResponse(writer.status());
   HttpResponse r;
   r.content_type = std::string(formats::ContentType(format));
   struct State {
@@ -93,32 +82,36 @@ HttpResponse Server::ApiSql(HttpRequest& req, const Caller& caller) {
   if (content_type.rfind("application/json", 0) == 0) {
     nlohmann::json doc = nlohmann::json::parse(req.body, nullptr, false);
     if (!doc.is_object())
-      return Error(AURORA_ERROR(
+      return ErrorResponse(AURORA_ERROR(
           kInvalidArgument,
           "the body is not a JSON object; send {{\"query\": \"SELECT ...\", \"params\": {{...}}}} "
           "or the SQL text as text/plain"));
     for (const auto& [key, value] : doc.items()) {
       if (key == "query" || key == "sql") {
-        if (!value.is_string()) return Error(AURORA_ERROR(kInvalidArgument, "\"{}\" must be a string", key));
+        if (!value.is_string())
+          return ErrorResponse(AURORA_ERROR(kInvalidArgument, "\"{}\" must be a string", key));
         sql = value.get<std::string>();
       } else if (key == "format") {
-        if (!value.is_string()) return Error(AURORA_ERROR(kInvalidArgument, "\"format\" must be a string"));
+        if (!value.is_string())
+          return ErrorResponse(AURORA_ERROR(kInvalidArgument, "\"format\" must be a string"));
         format = value.get<std::string>();
       } else if (key == "query_id") {
-        if (!value.is_string()) return Error(AURORA_ERROR(kInvalidArgument, "\"query_id\" must be a string"));
+        if (!value.is_string())
+          return ErrorResponse(AURORA_ERROR(kInvalidArgument, "\"query_id\" must be a string"));
         options.query_id = value.get<std::string>();
       } else if (key == "params" || key == "settings") {
-        if (!value.is_object()) return Error(AURORA_ERROR(kInvalidArgument, "\"{}\" must be an object", key));
+        if (!value.is_object())
+          return ErrorResponse(AURORA_ERROR(kInvalidArgument, "\"{}\" must be an object", key));
         for (const auto& [name, v] : value.items()) {
           auto text = ScalarText(v, fmt::format("{} '{}'", key, name));
-          if (!text.ok()) return Error(text.status());
+          if (!text.ok()) return ErrorResponse(text.status());
           if (key == "params")
             options.params[name] = *text;
           else
             options.settings.emplace_back(name, *text);
         }
       } else {
-        return Error(AURORA_ERROR(
+        return ErrorResponse(AURORA_ERROR(
             kInvalidArgument,
             "unknown field \"{}\" in the request (query, params, settings, format, query_id)", key));
       }
@@ -140,11 +133,11 @@ HttpResponse Server::ApiSql(HttpRequest& req, const Caller& caller) {
     }
   }
   if (sql.find_first_not_of(" \t\r\n") == std::string::npos)
-    return Error(
+    return ErrorResponse(
         AURORA_ERROR(kInvalidArgument, "no statement: send SQL in the body or the 'query' parameter"));
   auto result = db_.Execute(sql, options);
   metrics_.RecordQuery(result.ok(), result.ok() ? result->elapsed_seconds : 0);
-  if (!result.ok()) return Error(result.status());
+  if (!result.ok()) return ErrorResponse(result.status());
   HttpResponse r;
   const std::string query_id = result->query_id;
   if (result->names.empty()) {
@@ -155,7 +148,7 @@ HttpResponse Server::ApiSql(HttpRequest& req, const Caller& caller) {
   } else {
     if (!result->format.empty()) format = result->format;
     auto f = formats::OutputFormat(format.empty() ? "JSON" : format);
-    if (!f.ok()) return Error(f.status());
+    if (!f.ok()) return ErrorResponse(f.status());
     r = FormatResult(std::move(*result), *f);
   }
   r.headers.emplace_back("X-Aurora-Query-Id", query_id);
@@ -181,7 +174,7 @@ nlohmann::json IngestJson(const std::string& table, const ingest::IngestResult& 
 HttpResponse Server::ApiEvents(HttpRequest& req, const Caller& caller) {
   const std::string* table = req.Param("table");
   if (table == nullptr || table->empty())
-    return Error(
+    return ErrorResponse(
         AURORA_ERROR(kInvalidArgument, "the 'table' parameter is required: POST /v1/events?table=NAME"));
   ingest::IngestOptions options;
   options.source = "http";
@@ -193,7 +186,7 @@ HttpResponse Server::ApiEvents(HttpRequest& req, const Caller& caller) {
   } else if (format == "csv" || format == "csvwithnames") {
     options.format = "CSVWithNames";
   } else {
-    return Error(
+    return ErrorResponse(
         AURORA_ERROR(kInvalidArgument, "format '{}' is not an events format (ndjson or csv)", format));
   }
   bool wait = true;
@@ -203,23 +196,23 @@ HttpResponse Server::ApiEvents(HttpRequest& req, const Caller& caller) {
     } else if (*w == "false" || *w == "0") {
       wait = false;
     } else {
-      return Error(AURORA_ERROR(kInvalidArgument, "wait takes true or false, not '{}'", *w));
+      return ErrorResponse(AURORA_ERROR(kInvalidArgument, "wait takes true or false, not '{}'", *w));
     }
   }
-  if (Status st = AuthorizeIngest(caller, *table); !st.ok()) return Error(st);
+  if (Status st = AuthorizeIngest(caller, *table); !st.ok()) return ErrorResponse(st);
   if (!wait) {
     Status queued = ingest_queue_.Push(*table, std::move(req.body), options);
     if (!queued.ok()) {
-      HttpResponse r = Error(queued);
+      HttpResponse r = ErrorResponse(queued);
       r.status = 503;
       r.headers.emplace_back("Retry-After", "1");
       return r;
     }
-    return Json(202, nlohmann::json{{"table", *table}, {"accepted", true}}.dump());
+    return JsonResponse(202, nlohmann::json{{"table", *table}, {"accepted", true}}.dump());
   }
   auto result = Ingest(*table, req.body, options);
-  if (!result.ok()) return Error(result.status());
-  return Json(200, IngestJson(*table, *result).dump());
+  if (!result.ok()) return ErrorResponse(result.status());
+  return JsonResponse(200, IngestJson(*table, *result).dump());
 }
 
 HttpResponse Server::ApiTables(HttpRequest& req, const Caller& caller) {
@@ -234,23 +227,23 @@ HttpResponse Server::ApiTables(HttpRequest& req, const Caller& caller) {
     tables.push_back(
         {{"name", name}, {"rows", s.rows}, {"bytes_on_disk", s.bytes_on_disk}, {"parts", s.parts}});
   }
-  return Json(200, nlohmann::json{{"tables", tables}}.dump());
+  return JsonResponse(200, nlohmann::json{{"tables", tables}}.dump());
 }
 
 HttpResponse Server::ApiTable(HttpRequest& req, const Caller& caller, const std::string& name) {
   if (!ValidTableName(name))
-    return Error(AURORA_ERROR(
+    return ErrorResponse(AURORA_ERROR(
         kInvalidArgument,
         "'{}' is not a table name (letters, digits and underscores, not starting with a digit)", name));
   if (req.method == http::verb::delete_) {
-    if (Status st = Allowed(caller, security::Privilege::kDrop, name); !st.ok()) return Error(st);
+    if (Status st = Allowed(caller, security::Privilege::kDrop, name); !st.ok()) return ErrorResponse(st);
     Status st = db_.catalog().DropTable(name);
-    if (!st.ok()) return Error(st);
-    return Json(200, nlohmann::json{{"dropped", name}}.dump());
+    if (!st.ok()) return ErrorResponse(st);
+    return JsonResponse(200, nlohmann::json{{"dropped", name}}.dump());
   }
-  if (Status st = Allowed(caller, security::Privilege::kSelect, name); !st.ok()) return Error(st);
+  if (Status st = Allowed(caller, security::Privilege::kSelect, name); !st.ok()) return ErrorResponse(st);
   auto table = db_.catalog().GetTable(name);
-  if (!table.ok()) return Error(table.status());
+  if (!table.ok()) return ErrorResponse(table.status());
   storage::TableSchema schema = (*table)->schema();
   storage::TableStats s = (*table)->Stats();
   nlohmann::json columns = nlohmann::json::array();
@@ -284,7 +277,7 @@ HttpResponse Server::ApiTable(HttpRequest& req, const Caller& caller, const std:
       {"ingest_rows_per_second", metrics_.IngestRate(name)},
       {"quarantined_rows", quarantined},
   };
-  return Json(200, doc.dump());
+  return JsonResponse(200, doc.dump());
 }
 
 }  // namespace aurora::server

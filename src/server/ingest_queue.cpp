@@ -36,11 +36,6 @@ void IngestQueue::Close() {
     if (t.joinable()) t.join();
 }
 
-uint64_t IngestQueue::queued_bytes() const {
-  std::lock_guard lock(mu_);
-  return bytes_;
-}
-
 void IngestQueue::Work() {
   std::unique_lock lock(mu_);
   for (;;) {

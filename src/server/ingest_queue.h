@@ -34,7 +34,6 @@ class IngestQueue {
   // kResourceExhausted when the queue holds max_bytes already; kAborted after Close.
   Status Push(std::string table, std::string body, ingest::IngestOptions options);
   void Close();
-  uint64_t queued_bytes() const;
 
  private:
   struct Batch {
@@ -45,7 +44,7 @@ class IngestQueue {
 
   const uint64_t max_bytes_;
   const Apply apply_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Batch> batches_;
   uint64_t bytes_ = 0;

@@ -63,19 +63,6 @@ void Histogram::Render(const std::string& name, const std::string& help, std::st
                  cumulative, name, static_cast<double>(sum_micros_.load()) / 1e6, name, cumulative);
 }
 
-double Histogram::Quantile(double q) const {
-  uint64_t total = 0;
-  for (const auto& c : counts_) total += c.load(std::memory_order_relaxed);
-  if (total == 0) return 0;
-  const auto rank = static_cast<uint64_t>(std::ceil(q * static_cast<double>(total)));
-  uint64_t cumulative = 0;
-  for (size_t i = 0; i < kBounds.size(); ++i) {
-    cumulative += counts_[i].load(std::memory_order_relaxed);
-    if (cumulative >= rank) return kBounds[i];
-  }
-  return INFINITY;
-}
-
 void ServerMetrics::RecordQuery(bool ok, double seconds) {
   (ok ? queries_ok_ : queries_failed_).fetch_add(1, std::memory_order_relaxed);
   query_seconds_.Observe(seconds);
@@ -109,12 +96,6 @@ double ServerMetrics::IngestRate(const std::string& table) const {
   for (const auto& [second, n] : it->second.recent)
     if (second > now - 60) rows += n;
   return static_cast<double>(rows) / 60.0;
-}
-
-uint64_t ServerMetrics::Quarantined(const std::string& table) const {
-  std::lock_guard lock(mu_);
-  auto it = tables_.find(table);
-  return it == tables_.end() ? 0 : it->second.quarantined;
 }
 
 std::string ServerMetrics::Render(Catalog& catalog, int64_t connections, int64_t in_flight) const {

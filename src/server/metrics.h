@@ -37,8 +37,6 @@ class Histogram {
                                                      0.1,    0.25,  0.5,    1,     2.5,  5,     10};
   void Observe(double seconds);
   void Render(const std::string& name, const std::string& help, std::string* out) const;
-  // An estimate of quantile q (0..1) from the buckets (the bucket's upper bound).
-  double Quantile(double q) const;
 
  private:
   std::array<std::atomic<uint64_t>, kBounds.size() + 1> counts_{};
@@ -54,7 +52,6 @@ class ServerMetrics {
 
   // Rows per second appended to `table` over the last minute.
   double IngestRate(const std::string& table) const;
-  uint64_t Quarantined(const std::string& table) const;
 
   // The whole exposition: these metrics, then the tables' storage figures and process memory.
   std::string Render(Catalog& catalog, int64_t connections, int64_t in_flight) const;

@@ -56,6 +56,17 @@ std::string ErrorJson(const Status& status) {
   return nlohmann::json{{"error", error}}.dump();
 }
 
+HttpResponse JsonResponse(unsigned status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse ErrorResponse(const Status& status) {
+  return JsonResponse(HttpStatus(status.code()), ErrorJson(status));
+}
+
 int ClickHouseErrorCode(const Status& status) {
   const std::string& m = status.message();
   auto has = [&](std::string_view s) { return m.find(s) != std::string::npos; };
@@ -311,31 +322,17 @@ Status Server::AuthorizeIngest(const Caller& caller, const std::string& table) {
   return Status::OK();
 }
 
-namespace {
-
-HttpResponse Json(unsigned status, std::string body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-HttpResponse Error(const Status& st) {
-  return Json(HttpStatus(st.code()), ErrorJson(st));
-}
-
-}  // namespace
-
 HttpResponse Server::HandleApi(HttpRequest& req) {
   HttpResponse res = [&]() -> HttpResponse {
     const std::string& path = req.path;
     const bool get = req.method == http::verb::get || req.method == http::verb::head;
-    if (path == "/health" && get) return Json(200, R"({"status":"ok"})");
+    if (path == "/health" && get) return JsonResponse(200, R"({"status":"ok"})");
     if (path == "/ready" && get)
-      return ready_ ? Json(200, R"({"status":"ready"})") : Json(503, R"({"status":"not ready"})");
+      return ready_ ? JsonResponse(200, R"({"status":"ready"})")
+                    : JsonResponse(503, R"({"status":"not ready"})");
     auto caller = Authenticate(req, false);
     if (!caller.ok()) {
-      HttpResponse r = Error(caller.status());
+      HttpResponse r = ErrorResponse(caller.status());
       if (caller.status().code() == ErrorCode::kResourceExhausted) {
         r.status = 429;
         r.headers.emplace_back("Retry-After", "60");
@@ -345,8 +342,8 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
       return r;
     }
     auto method_not_allowed = [&](const char* allow) {
-      HttpResponse r = Error(AURORA_ERROR(kInvalidArgument, "{} does not take {}; it takes {}", path,
-                                          std::string(http::to_string(req.method)), allow));
+      HttpResponse r = ErrorResponse(AURORA_ERROR(kInvalidArgument, "{} does not take {}; it takes {}", path,
+                                                  std::string(http::to_string(req.method)), allow));
       r.status = 405;
       r.headers.emplace_back("Allow", allow);
       return r;
@@ -354,7 +351,7 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
     if (path == "/metrics") {
       if (!get) return method_not_allowed("GET");
       if (Status st = Allowed(*caller, security::Privilege::kSelect, security::kAllTables); !st.ok())
-        return Error(st);
+        return ErrorResponse(st);
       HttpResponse r;
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       int64_t connections = api_->open_connections() + (clickhouse_ ? clickhouse_->open_connections() : 0);
@@ -364,7 +361,7 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
     }
     if (path == "/v1/openapi.json") {
       if (!get) return method_not_allowed("GET");
-      return Json(200, OpenApiDocument());
+      return JsonResponse(200, OpenApiDocument());
     }
     if (path == "/v1/sql") {
       if (req.method != http::verb::post && !get) return method_not_allowed("POST, GET");
@@ -386,8 +383,8 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
     }
     for (const char* prefix : {"/v1/me", "/v1/users", "/v1/roles", "/v1/grants", "/v1/tokens"})
       if (path.rfind(prefix, 0) == 0) return ApiAccess(req, *caller);
-    return Error(AURORA_ERROR(kNotFound, "no route {} {}; GET /v1/openapi.json describes the API",
-                              std::string(http::to_string(req.method)), path));
+    return ErrorResponse(AURORA_ERROR(kNotFound, "no route {} {}; GET /v1/openapi.json describes the API",
+                                      std::string(http::to_string(req.method)), path));
   }();
   metrics_.RecordHttp("api", res.status);
   return res;

@@ -16,8 +16,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -51,8 +49,6 @@ class Server {
   void Run();
   // Begins a graceful shutdown; safe from any thread (and from a signal-handling thread).
   void Shutdown();
-
-  ServerMetrics& metrics() { return metrics_; }
 
   // Ingests NDJSON into `table` as the events API does (for the demo feed).
   Status IngestLocal(const std::string& table, std::string_view ndjson);
@@ -127,6 +123,9 @@ std::string ErrorJson(const Status& status);
 HttpResponse FormatResult(QueryResult result, formats::Format format);
 // The OpenAPI 3 description of API v1 (GET /v1/openapi.json).
 const std::string& OpenApiDocument();
+// A response with a JSON body, and the JSON error response for `status` (HttpStatus, ErrorJson).
+HttpResponse JsonResponse(unsigned status, std::string body);
+HttpResponse ErrorResponse(const Status& status);
 // ClickHouse's numeric error code for `status` (62 SYNTAX_ERROR, 60 UNKNOWN_TABLE, 516
 // AUTHENTICATION_FAILED...).
 int ClickHouseErrorCode(const Status& status);
