@@ -132,7 +132,8 @@ QueryResult TokensResult(const security::AccessControl& ac) {
                       {name, owner, scopes, created, expires});
 }
 
-// A random UUID (version 4), as ClickHouse names queries.
+}  // namespace
+
 std::string NewQueryId() {
   thread_local std::mt19937_64 rng(std::random_device{}());
   const uint64_t hi = (rng() & ~0xf000ULL) | 0x4000ULL;
@@ -140,8 +141,6 @@ std::string NewQueryId() {
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xffff, hi & 0xffff,
                      lo >> 48, lo & 0xffffffffffffULL);
 }
-
-}  // namespace
 
 Result<std::unique_ptr<Database>> Database::Open(FileSystem& fs, const std::string& data_dir, Clock& clock,
                                                  storage::TableOptions options,
@@ -177,12 +176,12 @@ Result<QueryResult> Database::Execute(std::string_view text, const QueryOptions&
   Result<QueryResult> r = QueryResult{};
   {
     MemoryTracker::Scope tracked(&ctx.memory());
-    r = Run(text, ctx, options.principal.get());
+    r = Run(text, ctx, options.principal.get(), options.sink);
     const uint64_t max_rows = ctx.settings.max_result_rows;
-    if (r.ok() && max_rows > 0 && r->num_rows() > max_rows)
+    if (r.ok() && max_rows > 0 && r->num_rows() + r->streamed_rows > max_rows)
       r = AURORA_ERROR(kResourceExhausted,
                        "limit for result exceeded: {} rows, maximum {} (setting max_result_rows)",
-                       r->num_rows(), max_rows);
+                       r->num_rows() + r->streamed_rows, max_rows);
   }
   {
     std::lock_guard lock(running_mu_);
@@ -203,7 +202,7 @@ Result<QueryResult> Database::Execute(std::string_view text, const QueryOptions&
     log.read_rows = r->rows_read;
     log.read_bytes = r->bytes_read;
     log.written_rows = r->rows_written;
-    log.result_rows = r->num_rows();
+    log.result_rows = r->num_rows() + r->streamed_rows;
   } else {
     log.failed = true;
     log.exception = r.status().message();
@@ -230,7 +229,7 @@ std::vector<std::string> Database::RunningQueries() {
 }
 
 Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx,
-                                  const security::Principal* principal) {
+                                  const security::Principal* principal, const ResultSink* sink) {
   AURORA_ASSIGN_OR_RETURN(sql::Statement st, sql::ParseStatement(text));
   ctx.output_format = st.format;
   AURORA_RETURN_IF_ERROR(Authorize(st, principal));
@@ -266,7 +265,7 @@ Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx
       AURORA_RETURN_IF_ERROR(CheckDatabase(st.database));
       return Describe(st);
     case sql::Statement::Kind::kSelect:
-      return Select(*st.select, ctx);
+      return Select(*st.select, ctx, sink);
     case sql::Statement::Kind::kExplain:
       return Explain(*st.explained, ctx);
     case sql::Statement::Kind::kCreateUser:
@@ -592,9 +591,28 @@ Result<QueryResult> Database::Explain(const sql::Statement& st, exec::QueryConte
   return r;
 }
 
-Result<QueryResult> Database::Select(const sql::SelectQuery& q, exec::QueryContext& ctx) {
-  AURORA_ASSIGN_OR_RETURN(exec::ResultSet rs, RunSelect(q, ctx));
+Result<QueryResult> Database::Select(const sql::SelectQuery& q, exec::QueryContext& ctx,
+                                     const ResultSink* sink) {
+  exec::ExecOptions exec_options;
+  AURORA_ASSIGN_OR_RETURN(exec::QueryPlan plan, BindSelect(q, ctx, &exec_options));
+  uint64_t streamed = 0;
+  if (sink) {
+    std::vector<DataTypePtr> types;
+    for (const auto& e : plan.selects.front().outputs) types.push_back(e->type);
+    const uint64_t max_rows = ctx.settings.max_result_rows;
+    exec_options.sink = [&, max_rows, types = std::move(types)](const Chunk& rows) -> Status {
+      if (streamed == 0) AURORA_RETURN_IF_ERROR(sink->begin(plan.names(), types, ctx.output_format));
+      streamed += rows.num_rows;
+      if (max_rows > 0 && streamed > max_rows)
+        return AURORA_ERROR(kResourceExhausted,
+                            "limit for result exceeded: more than {} rows (setting max_result_rows)",
+                            max_rows);
+      return sink->rows(rows);
+    };
+  }
+  AURORA_ASSIGN_OR_RETURN(exec::ResultSet rs, exec::ExecuteQuery(plan, exec_options));
   QueryResult r;
+  r.streamed_rows = streamed;
   r.names = std::move(rs.names);
   r.types = std::move(rs.types);
   r.chunks = std::move(rs.chunks);

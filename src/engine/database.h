@@ -21,6 +21,7 @@
 // Thread-safe: statements may run concurrently.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,6 +43,17 @@ namespace aurora {
 // How a statement runs: its id (for Cancel and system.query_log; made up when empty), settings from the
 // caller (a server's request parameters), which the statement's own SETTINGS clause overrides, and the
 // values of its query parameters ({name:Type}, as ClickHouse's param_name).
+// Receives a SELECT's rows as they are produced, instead of QueryResult::chunks (QueryOptions::sink).
+// Calls come one at a time, possibly from different threads; an error returned ends the statement with
+// that error. Statements other than SELECT still answer in QueryResult::chunks.
+struct ResultSink {
+  // Once, before the first rows: the result's columns and the statement's FORMAT clause (or empty).
+  std::function<Status(const std::vector<std::string>& names, const std::vector<DataTypePtr>& types,
+                       const std::string& format)>
+      begin;
+  std::function<Status(const Chunk& rows)> rows;
+};
+
 struct QueryOptions {
   std::string query_id;
   std::vector<std::pair<std::string, std::string>> settings;
@@ -49,12 +61,14 @@ struct QueryOptions {
   // Who runs the statement (AccessControl::AuthenticatePassword / AuthenticateToken); null: the embedded
   // CLI, with every right.
   std::shared_ptr<const security::Principal> principal;
+  const ResultSink* sink = nullptr;  // SELECT rows go here as they are produced, when set
 };
 
 struct QueryResult {
   std::vector<std::string> names;  // result columns (empty for statements without a result set)
   std::vector<DataTypePtr> types;
-  std::vector<Chunk> chunks;               // result rows
+  std::vector<Chunk> chunks;               // result rows (not those handed to QueryOptions::sink)
+  uint64_t streamed_rows = 0;              // rows handed to QueryOptions::sink
   uint64_t rows_written = 0;               // INSERT
   uint64_t rows_read = 0, bytes_read = 0;  // SELECT
   std::string query_id;
@@ -67,6 +81,9 @@ struct QueryResult {
     return n;
   }
 };
+
+// A new query id: a random UUID (version 4), as ClickHouse names queries.
+std::string NewQueryId();
 
 class Database {
  public:
@@ -125,8 +142,8 @@ class Database {
   Result<QueryResult> Explain(const sql::Statement& st, exec::QueryContext& ctx);
   Result<exec::ResultSet> SystemTable(const std::string& name);
   Result<QueryResult> Run(std::string_view text, exec::QueryContext& ctx,
-                          const security::Principal* principal);
-  Result<QueryResult> Select(const sql::SelectQuery& q, exec::QueryContext& ctx);
+                          const security::Principal* principal, const ResultSink* sink);
+  Result<QueryResult> Select(const sql::SelectQuery& q, exec::QueryContext& ctx, const ResultSink* sink);
   Result<QueryResult> ShowTables(const sql::Statement& s, const security::Principal* principal);
   Result<QueryResult> Describe(const sql::Statement& s);
   Status CheckDatabase(const std::string& database) const;

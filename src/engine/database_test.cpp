@@ -69,6 +69,97 @@ TEST_F(DatabaseTest, CancelStopsARunningQuery) {
   EXPECT_FALSE(db_->Cancel("long-1"));  // no longer running
 }
 
+// Collects what a ResultSink receives.
+struct CollectingSink {
+  ResultSink sink;
+  int begins = 0;
+  std::string format;
+  std::vector<std::string> names;
+  uint64_t rows = 0;
+  std::function<Status()> on_rows = [] { return Status::OK(); };
+  CollectingSink() {
+    sink.begin = [this](const std::vector<std::string>& n, const std::vector<DataTypePtr>& t,
+                        const std::string& f) {
+      ++begins;
+      names = n;
+      format = f;
+      EXPECT_EQ(t.size(), n.size());
+      return Status::OK();
+    };
+    sink.rows = [this](const Chunk& c) {
+      EXPECT_EQ(c.columns.size(), names.size());
+      rows += c.num_rows;
+      return on_rows();
+    };
+  }
+};
+
+TEST_F(DatabaseTest, ASinkReceivesTheRowsOfAScanAsTheyAreProduced) {
+  LoadEvents(100000);
+  CollectingSink c;
+  QueryOptions o;
+  o.sink = &c.sink;
+  // A 100,000-row result under a 4 MB memory limit: it passes only because no one holds it whole.
+  o.settings = {{"max_memory_usage", std::to_string(4 << 20)}};
+  auto r = db_->Execute("SELECT * FROM events FORMAT CSV", o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(c.begins, 1);
+  EXPECT_EQ(c.format, "CSV");
+  EXPECT_EQ(c.names.front(), "timestamp");
+  EXPECT_EQ(c.rows, 100000u);
+  EXPECT_EQ(r->streamed_rows, 100000u);
+  EXPECT_TRUE(r->chunks.empty());
+  EXPECT_EQ(r->rows_read, 100000u);
+  // Without a sink the same result is held whole, and the limit ends it.
+  QueryOptions held;
+  held.settings = o.settings;
+  auto whole = db_->Execute("SELECT * FROM events", held);
+  ASSERT_FALSE(whole.ok());
+  EXPECT_EQ(whole.status().code(), ErrorCode::kResourceExhausted);
+}
+
+TEST_F(DatabaseTest, ASinkReceivesSortedAndUnionRowsToo) {
+  LoadEvents(10000);
+  CollectingSink c;
+  QueryOptions o;
+  o.sink = &c.sink;
+  auto r = db_->Execute(
+      "SELECT user_id FROM events ORDER BY user_id LIMIT 10 UNION ALL SELECT count() FROM events", o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(c.begins, 1);
+  EXPECT_EQ(c.rows, 11u);
+  EXPECT_TRUE(r->chunks.empty());
+  // Statements other than SELECT still answer in chunks.
+  CollectingSink d;
+  o.sink = &d.sink;
+  auto show = db_->Execute("SHOW TABLES", o);
+  ASSERT_TRUE(show.ok());
+  EXPECT_EQ(d.begins, 0);
+  EXPECT_EQ(show->num_rows(), 1u);
+}
+
+TEST_F(DatabaseTest, ASinkErrorEndsTheQueryWithIt) {
+  LoadEvents(100000);
+  CollectingSink c;
+  c.on_rows = [&] {
+    return c.rows > 20000 ? AURORA_ERROR(kAborted, "the client closed the connection") : Status::OK();
+  };
+  QueryOptions o;
+  o.sink = &c.sink;
+  auto r = db_->Execute("SELECT * FROM events", o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "the client closed the connection");
+  EXPECT_LT(c.rows, 100000u);
+  // max_result_rows counts streamed rows.
+  CollectingSink d;
+  o.sink = &d.sink;
+  o.settings = {{"max_result_rows", "50000"}};
+  auto limited = db_->Execute("SELECT user_id FROM events", o);
+  ASSERT_FALSE(limited.ok());
+  EXPECT_NE(limited.status().message().find("max_result_rows"), std::string::npos);
+  EXPECT_LE(d.rows, 50000u);
+}
+
 TEST_F(DatabaseTest, QueryIdsOfRunningStatementsAreUnique) {
   LoadEvents(100000);
   auto f = StartQuery(kLongQuery, "long-2");

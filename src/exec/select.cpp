@@ -20,8 +20,8 @@ using function::Datum;
 
 struct Morsel {
   enum class Kind : uint8_t { kGranule, kBuffer, kFromChunk, kOneRow } kind;
-  size_t index = 0;  // part, buffer chunk or FROM subquery chunk
-  uint32_t granule = 0;
+  size_t index = 0;      // part, buffer chunk or FROM subquery chunk
+  uint32_t granule = 0;  // of the part, or the slice of the buffer chunk (kBufferSliceRows rows each)
 };
 
 // The right side of a join, run and hashed.
@@ -33,8 +33,15 @@ struct JoinSide {
   uint32_t miss = 0;  // index of that row
 };
 
+// `options` without the sink: for subqueries, whose rows feed the query rather than its result.
+ExecOptions Inner(const ExecOptions& options) {
+  ExecOptions inner = options;
+  inner.sink = nullptr;
+  return inner;
+}
+
 Result<JoinSide> BuildJoinSide(const JoinPlan& j, const ExecOptions& options, ExecStats* stats) {
-  AURORA_ASSIGN_OR_RETURN(ResultSet rs, ExecuteQuery(*j.right, options));
+  AURORA_ASSIGN_OR_RETURN(ResultSet rs, ExecuteQuery(*j.right, Inner(options)));
   stats->rows_read += rs.stats.rows_read;
   stats->bytes_read += rs.stats.bytes_read;
   std::vector<ColumnPtr> cols;
@@ -309,6 +316,9 @@ Chunk FilterChunk(const Chunk& chunk, const Datum& mask) {
   return Gather(chunk, sel);
 }
 
+// Rows of a buffered chunk per morsel.
+constexpr size_t kBufferSliceRows = 65536;
+
 Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& options) {
   ResultSet result;
   result.names = plan.output_names;
@@ -318,7 +328,7 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
   // Subqueries first: FROM (subquery) and the right sides of joins.
   ResultSet from;
   if (plan.from) {
-    AURORA_ASSIGN_OR_RETURN(from, ExecuteQuery(*plan.from, options));
+    AURORA_ASSIGN_OR_RETURN(from, ExecuteQuery(*plan.from, Inner(options)));
     result.stats.rows_read += from.stats.rows_read;
     result.stats.bytes_read += from.stats.bytes_read;
   } else if (plan.values) {
@@ -336,8 +346,12 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
     result.stats.scan = plan.snapshot->Plan(plan.pushdown);
     for (const auto& r : result.stats.scan.ranges)
       for (uint32_t g = r.begin; g < r.end; ++g) morsels.push_back({Morsel::Kind::kGranule, r.part, g});
-    for (size_t b = 0; b < plan.snapshot->buffer().size(); ++b)
-      morsels.push_back({Morsel::Kind::kBuffer, b, 0});
+    // A large buffered chunk is dealt out in slices, for the workers to share it and for a sink to see
+    // its rows in pieces.
+    const auto& buffer = plan.snapshot->buffer();
+    for (size_t b = 0; b < buffer.size(); ++b)
+      for (uint32_t s = 0; s == 0 || s * kBufferSliceRows < buffer[b]->num_rows; ++s)
+        morsels.push_back({Morsel::Kind::kBuffer, b, s});
   } else if (plan.from || plan.values) {
     for (size_t c = 0; c < from.chunks.size(); ++c) morsels.push_back({Morsel::Kind::kFromChunk, c, 0});
   } else {
@@ -346,6 +360,10 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
   const size_t limit_keep = plan.limit && !plan.aggregate && !plan.distinct && plan.limit_by.empty()
                                 ? *plan.limit + plan.offset
                                 : SIZE_MAX;
+  // Rows go straight to the sink when nothing has to see them all first.
+  const bool stream = options.sink && !plan.aggregate && plan.order_by.empty() && !plan.distinct &&
+                      plan.limit_by.empty() && !plan.limit && plan.offset == 0;
+  std::mutex sink_mu;
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   // A thread per core, but none beyond the morsels, and no extra thread for a few morsels: starting one
   // costs more than reading two granules.
@@ -427,6 +445,16 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
         } else {
           size_t n = 0;
           std::vector<ColumnPtr> cols = Project(plan, chunk, ctx, &n);
+          if (stream) {
+            if (n == 0) return;
+            Chunk out;
+            out.names = plan.output_names;
+            out.columns.assign(cols.begin(), cols.begin() + static_cast<long>(plan.outputs.size()));
+            out.num_rows = n;
+            std::lock_guard lock(sink_mu);
+            if (Status s = options.sink(out); !s.ok()) throw QueryError(s.code(), s.message());
+            return;
+          }
           AppendRows(&w.rows, cols, n);
           if (limit_keep != SIZE_MAX && w.rows.rows > 4 * limit_keep + 65536)
             TopN(&w.rows, plan.outputs.size(), plan.order_by, limit_keep);
@@ -448,6 +476,12 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
           if (plan.where) chunk = FilterChunk(chunk, Evaluate(*plan.where, chunk, ctx));
         } else if (mo.kind == Morsel::Kind::kBuffer) {
           chunk = plan.snapshot->ProjectBuffer(mo.index, plan.scan_columns);
+          if (chunk.num_rows > kBufferSliceRows) {
+            const size_t begin = size_t{mo.granule} * kBufferSliceRows;
+            const size_t n = std::min(kBufferSliceRows, chunk.num_rows - begin);
+            for (auto& col : chunk.columns) col = col->Slice(begin, n);
+            chunk.num_rows = n;
+          }
           w.rows_read += chunk.num_rows;
           w.bytes_read += chunk.ByteSize();
           if (plan.where) chunk = FilterChunk(chunk, Evaluate(*plan.where, chunk, ctx));
@@ -672,9 +706,38 @@ namespace aurora::exec {
 
 Result<ResultSet> ExecuteQuery(const QueryPlan& plan, const ExecOptions& options) {
   AURORA_CHECK(!plan.selects.empty());
+  // With a sink, rows the SELECT did not stream itself (its final stage's) are handed over when it ends.
+  // A large final chunk goes in slices, so that the sink can pass each on before taking the next.
+  auto drain = [&options](ResultSet* rs) -> Status {
+    if (!options.sink) return Status::OK();
+    constexpr size_t kSlice = 65536;
+    for (auto& c : rs->chunks) {
+      if (c.num_rows <= kSlice) {
+        if (c.num_rows > 0) AURORA_RETURN_IF_ERROR(options.sink(c));
+      } else {
+        for (size_t begin = 0; begin < c.num_rows; begin += kSlice) {
+          const size_t n = std::min(kSlice, c.num_rows - begin);
+          Chunk slice;
+          slice.names = c.names;
+          slice.num_rows = n;
+          for (const auto& col : c.columns) {
+            auto part = std::make_shared<Column>(col->type());
+            part->AppendRange(*col, begin, n);
+            slice.columns.push_back(std::move(part));
+          }
+          AURORA_RETURN_IF_ERROR(options.sink(slice));
+        }
+      }
+      c = Chunk{};
+    }
+    rs->chunks.clear();
+    return Status::OK();
+  };
   AURORA_ASSIGN_OR_RETURN(ResultSet result, ExecuteSelect(plan.selects[0], options));
+  AURORA_RETURN_IF_ERROR(drain(&result));
   for (size_t i = 1; i < plan.selects.size(); ++i) {
     AURORA_ASSIGN_OR_RETURN(ResultSet more, ExecuteSelect(plan.selects[i], options));
+    AURORA_RETURN_IF_ERROR(drain(&more));
     for (auto& c : more.chunks) result.chunks.push_back(std::move(c));
     result.stats.rows_read += more.stats.rows_read;
     result.stats.bytes_read += more.stats.bytes_read;

@@ -21,6 +21,7 @@
 // `from_columns`); after the joins, each join's right-side payload columns follow, in join order.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -112,6 +113,12 @@ struct ExecOptions {
   unsigned threads = 0;  // 0: one per hardware thread
   function::FunctionContext ctx;
   QueryContext* query = nullptr;  // limits, memory and cancellation; none when null
+  // When set, the result's rows are handed here instead of collected in ResultSet::chunks. A SELECT whose
+  // rows need no final stage (no aggregation, ORDER BY, DISTINCT, LIMIT BY, LIMIT or OFFSET) hands each
+  // chunk over as soon as a worker has projected it, so a result of any size streams through in bounded
+  // memory; the others hand over their final rows at the end. Calls come one at a time, from the
+  // workers' threads; an error returned ends the query with that error. Subqueries never use it.
+  std::function<Status(const Chunk&)> sink;
 };
 
 // Runs the plan. Errors from kernels (QueryError) and storage come back as a Status.

@@ -65,10 +65,10 @@ HttpResponse FormatResult(QueryResult result, formats::Format format) {
       state->writer->WriteChunk(state->result.chunks[state->next], out);
       state->result.chunks[state->next] = Chunk{};  // sent: free it
       ++state->next;
-      return true;
+      return HttpResponse::Step::kMore;
     }
     suffix(*state, out);
-    return false;
+    return HttpResponse::Step::kEnd;
   };
   return r;
 }
@@ -135,8 +135,18 @@ HttpResponse Server::ApiSql(HttpRequest& req, const Caller& caller) {
   if (sql.find_first_not_of(" \t\r\n") == std::string::npos)
     return ErrorResponse(
         AURORA_ERROR(kInvalidArgument, "no statement: send SQL in the body or the 'query' parameter"));
-  auto result = db_.Execute(sql, options);
-  metrics_.RecordQuery(result.ok(), result.ok() ? result->elapsed_seconds : 0);
+  StreamOptions stream;
+  stream.format = format.empty() ? "JSON" : format;
+  stream.error_text = [](const Status& st) { return "\n" + ErrorJson(st) + "\n"; };
+  stream.on_end = [this](const Result<QueryResult>& r) {
+    metrics_.RecordQuery(r.ok(), r.ok() ? r->elapsed_seconds : 0);
+  };
+  StreamedQuery run = RunStreaming(db_, std::move(sql), std::move(options), std::move(stream));
+  if (run.response) {
+    run.response->headers.emplace_back("X-Aurora-Query-Id", run.query_id);
+    return std::move(*run.response);
+  }
+  Result<QueryResult>& result = run.result;
   if (!result.ok()) return ErrorResponse(result.status());
   HttpResponse r;
   const std::string query_id = result->query_id;

@@ -188,15 +188,49 @@ HttpResponse Server::HandleClickHouse(HttpRequest& req) {
     if (!database.empty() && database != "default")
       return error(AURORA_ERROR(kNotFound, "database '{}' does not exist; Aurora has one database, 'default'",
                                 database));
-    auto result = db_.Execute(sql, options);
-    metrics_.RecordQuery(result.ok(), result.ok() ? result->elapsed_seconds : 0);
+    const bool gzip = compress && req.Header("Accept-Encoding").find("gzip") != std::string_view::npos;
+    Result<QueryResult> result = QueryResult{};
+    std::optional<HttpResponse> formatted;  // the rows, when streaming formatted them
+    formats::Format formatted_as{};
+    if (gzip) {
+      // A compressed body is made whole, then sent.
+      result = db_.Execute(sql, options);
+      metrics_.RecordQuery(result.ok(), result.ok() ? result->elapsed_seconds : 0);
+    } else {
+      StreamOptions stream;
+      stream.format = format;
+      stream.error_text = [](const Status& st) {
+        const int code = ClickHouseErrorCode(st);
+        return fmt::format("\nCode: {}. DB::Exception: {}. ({}) (version 0.1.0)\n", code, st.message(),
+                           ClickHouseErrorName(code));
+      };
+      stream.on_end = [this](const Result<QueryResult>& r) {
+        metrics_.RecordQuery(r.ok(), r.ok() ? r->elapsed_seconds : 0);
+      };
+      StreamedQuery run = RunStreaming(db_, std::move(sql), std::move(options), std::move(stream));
+      if (run.streaming) {
+        // The summary is not known yet, so there is no X-ClickHouse-Summary.
+        HttpResponse& r = *run.response;
+        r.headers.emplace_back("X-ClickHouse-Format", std::string(formats::FormatName(run.format)));
+        r.headers.emplace_back("X-ClickHouse-Query-Id", run.query_id);
+        r.headers.emplace_back("X-ClickHouse-Timezone", "UTC");
+        return std::move(r);
+      }
+      result = std::move(run.result);
+      formatted = std::move(run.response);
+      formatted_as = run.format;
+    }
     if (!result.ok()) return error(result.status());
     const std::string summary = fmt::format(
         R"({{"read_rows":"{}","read_bytes":"{}","written_rows":"{}","written_bytes":"0","total_rows_to_read":"{}","result_rows":"{}","result_bytes":"0"}})",
-        result->rows_read, result->bytes_read, result->rows_written, result->rows_read, result->num_rows());
+        result->rows_read, result->bytes_read, result->rows_written, result->rows_read,
+        result->num_rows() + result->streamed_rows);
     const std::string query_id = result->query_id;
     HttpResponse r;
-    if (result->names.empty()) {
+    if (formatted) {
+      r = std::move(*formatted);
+      r.headers.emplace_back("X-ClickHouse-Format", std::string(formats::FormatName(formatted_as)));
+    } else if (result->names.empty()) {
       r = text(200, "");
     } else {
       if (!result->format.empty()) format = result->format;
@@ -208,9 +242,9 @@ HttpResponse Server::HandleClickHouse(HttpRequest& req) {
     r.headers.emplace_back("X-ClickHouse-Query-Id", query_id);
     r.headers.emplace_back("X-ClickHouse-Timezone", "UTC");
     r.headers.emplace_back("X-ClickHouse-Summary", summary);
-    if (compress && req.Header("Accept-Encoding").find("gzip") != std::string_view::npos) {
+    if (gzip) {
       if (r.stream) {
-        while (r.stream(&r.body)) {
+        while (r.stream(&r.body) == HttpResponse::Step::kMore) {
         }
         r.stream = nullptr;
       }

@@ -192,16 +192,19 @@ class Session {
     co_await http::async_write_header(stream, sr, net::redirect_error(net::use_awaitable, ec));
     if (ec) co_return false;
     std::string piece = std::move(res.body);
-    bool more = true;
-    while (more || !piece.empty()) {
-      while (more && piece.size() < (256u << 10)) more = res.stream(&piece);
-      if (piece.empty()) continue;
-      lowest.expires_after(std::chrono::milliseconds(o.body_timeout_ms));
-      co_await net::async_write(stream, http::make_chunk(net::buffer(piece)),
-                                net::redirect_error(net::use_awaitable, ec));
-      if (ec) co_return false;  // the client went away: stop producing
-      piece.clear();
+    HttpResponse::Step step = HttpResponse::Step::kMore;
+    while (true) {
+      if (step == HttpResponse::Step::kMore) step = res.stream(&piece);
+      if (!piece.empty()) {
+        lowest.expires_after(std::chrono::milliseconds(o.body_timeout_ms));
+        co_await net::async_write(stream, http::make_chunk(net::buffer(piece)),
+                                  net::redirect_error(net::use_awaitable, ec));
+        if (ec) co_return false;  // the client went away: dropping `res` stops the producer
+        piece.clear();
+      }
+      if (step != HttpResponse::Step::kMore) break;
     }
+    if (step == HttpResponse::Step::kAbort) co_return false;
     co_await net::async_write(stream, http::make_chunk_last(), net::redirect_error(net::use_awaitable, ec));
     co_return !ec && keep_alive;
   }

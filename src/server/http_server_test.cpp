@@ -218,8 +218,8 @@ TEST_F(HttpServerTest, StreamedResponsesUseChunkedEncoding) {
     r.body = "begin\n";
     auto n = std::make_shared<int>(0);
     r.stream = [n](std::string* out) {
-      *out += std::to_string((*n)++) + "\n";
-      return *n < 100000;
+      for (int i = 0; i < 1000; ++i) *out += std::to_string((*n)++) + "\n";
+      return *n < 100000 ? HttpResponse::Step::kMore : HttpResponse::Step::kEnd;
     };
     return r;
   });
@@ -229,6 +229,33 @@ TEST_F(HttpServerTest, StreamedResponsesUseChunkedEncoding) {
   std::string expected = "begin\n";
   for (int i = 0; i < 100000; ++i) expected += std::to_string(i) + "\n";
   EXPECT_EQ(res.body(), expected);
+}
+
+TEST_F(HttpServerTest, AnAbortedStreamIsCutShort) {
+  Start({}, [](HttpRequest&) {
+    HttpResponse r;
+    r.content_type = "text/plain";
+    auto n = std::make_shared<int>(0);
+    r.stream = [n](std::string* out) {
+      if (++*n == 3) {
+        *out += "error: disk on fire\n";
+        return HttpResponse::Step::kAbort;
+      }
+      *out += "row\n";
+      return HttpResponse::Step::kMore;
+    };
+    return r;
+  });
+  tcp::socket s = Connect();
+  net::write(s, net::buffer(std::string("GET / HTTP/1.1\r\nHost: h\r\n\r\n")));
+  // The body is sent up to the error, and then the connection closes without the last chunk: reading
+  // the whole response fails, and what arrived ends with the error.
+  http::response_parser<http::string_body> parser;
+  beast::error_code ec;
+  http::read(s, buffer_, parser, ec);
+  EXPECT_EQ(ec, http::error::partial_message);
+  EXPECT_FALSE(parser.is_done());
+  EXPECT_EQ(parser.get().body(), "row\nrow\nerror: disk on fire\n");
 }
 
 TEST_F(HttpServerTest, ExpectContinueIsAnswered) {

@@ -36,9 +36,12 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  // When set, the body continues with what this appends to `out`, called until it returns false; the
-  // response is then sent with chunked transfer encoding, a piece at a time.
-  std::function<bool(std::string* out)> stream;
+  // When set, the body continues with what this appends to `out` (it may block until it has something),
+  // called until it returns kEnd or kAbort; the response is then sent with chunked transfer encoding, a
+  // piece per call. kAbort: what was appended is sent, then the connection closes without the last
+  // chunk, so that the client sees a cut-short response rather than a whole one.
+  enum class Step { kMore, kEnd, kAbort };
+  std::function<Step(std::string* out)> stream;
 };
 
 using HttpHandler = std::function<HttpResponse(HttpRequest&)>;

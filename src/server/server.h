@@ -16,9 +16,11 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -121,6 +123,28 @@ unsigned HttpStatus(ErrorCode code);
 std::string ErrorJson(const Status& status);
 // The result as a response body in `format`: whole when small, otherwise streamed a chunk at a time.
 HttpResponse FormatResult(QueryResult result, formats::Format format);
+// A statement run by RunStreaming.
+struct StreamedQuery {
+  std::string query_id;
+  // How the statement ended; not known yet when `streaming`.
+  Result<QueryResult> result = QueryResult{};
+  bool streaming = false;
+  // When the statement produced rows: a 200 response whose body holds them in `format`, whole, or, when
+  // `streaming`, sent as the executor produces them. Otherwise `result` holds whatever the statement
+  // answered.
+  std::optional<HttpResponse> response;
+  formats::Format format{};
+};
+struct StreamOptions {
+  std::string format;  // the output format asked for; the statement's FORMAT clause wins
+  // The text an error gets at the end of a body that already holds rows (the response is then cut short).
+  std::function<std::string(const Status&)> error_text;
+  std::function<void(const Result<QueryResult>&)> on_end;  // when the statement ends, on its thread
+};
+// Runs `sql` on a thread of its own and returns once it has ended, or once it has produced 256 KiB of
+// output or rows that waited 100 ms (query_stream.cpp). Dropping a streaming response before its end
+// cancels the statement.
+StreamedQuery RunStreaming(Database& db, std::string sql, QueryOptions options, StreamOptions stream);
 // The OpenAPI 3 description of API v1 (GET /v1/openapi.json).
 const std::string& OpenApiDocument();
 // A response with a JSON body, and the JSON error response for `status` (HttpStatus, ErrorJson).

@@ -4,6 +4,7 @@
 """
 import base64
 import gzip
+import http.client
 import json
 import os
 import signal
@@ -117,14 +118,86 @@ class SqlApiTest(unittest.TestCase):
         self.assertIn("query_id", doc)
         self.s.sql("DROP TABLE counts")
 
-    def test_large_results_stream_in_chunks(self):
+    def test_large_sorted_results(self):
         self.s.sql("CREATE TABLE big (n UInt64) ORDER BY n")
         rows = "\n".join(str(i) for i in range(300000))
         self.s.sql("INSERT INTO big FORMAT TSV\n" + rows + "\n")
         r = self.s.sql("SELECT n FROM big ORDER BY n", fmt="TSV")
-        self.assertEqual(r.header("Transfer-Encoding"), "chunked")
         self.assertEqual(r.text, rows + "\n")
         self.s.sql("DROP TABLE big")
+
+    def wide_table(self):
+        """Table `wide`: 128,000 rows of 500 bytes (n = 0 .. 127999), made once."""
+        if getattr(SqlApiTest, "_wide", False):
+            return
+        self.s.sql("CREATE TABLE wide (n UInt64, s String) ORDER BY n")
+        rows = "\n".join(f"{i}\t{'x' * 500}" for i in range(1000))
+        self.s.sql("INSERT INTO wide FORMAT TSV\n" + rows + "\n")
+        for k in range(7):
+            self.s.sql(f"INSERT INTO wide SELECT n + {1000 << k}, s FROM wide")
+        SqlApiTest._wide = True
+
+    def test_results_stream_through_in_bounded_memory(self):
+        # 64 MB of result under a 16 MB memory limit: the rows go out as they are read, so the scan
+        # passes; sorted, they must all be held at once, and the limit ends the query.
+        self.wide_table()
+        limit = {"max_memory_usage": str(16 << 20)}
+        r = self.s.sql("SELECT n, s FROM wide", fmt="TSV", settings=limit)
+        self.assertEqual(r.header("Transfer-Encoding"), "chunked")
+        lines = r.text.splitlines()
+        self.assertEqual(sorted(int(line.split("\t")[0]) for line in lines), list(range(128000)))
+        self.assertTrue(all(line.endswith("\t" + "x" * 500) for line in lines))
+        r = self.s.sql("SELECT n, s FROM wide ORDER BY n", fmt="TSV", settings=limit, expect=None)
+        self.assertNotEqual(r.status, 200)
+        self.assertIn("max_memory_usage", r.json()["error"]["message"])
+        # JSON streams too, and stays one valid document with its rows count and statistics.
+        doc = self.s.sql("SELECT n FROM wide", fmt="JSON", settings=limit).json()
+        self.assertEqual(doc["rows"], 128000)
+        self.assertEqual(len(doc["data"]), 128000)
+        self.assertEqual(doc["statistics"]["rows_read"], 128000)
+
+    def test_an_error_after_rows_went_out_cuts_the_response_short(self):
+        # Rows past max_result_rows are an error found after tens of MB of rows went out (the queue between
+        # the query and the connection holds 4 MB; the rows come in pieces of up to 65,536): the status is
+        # already 200, so the error ends the body and the response is cut short, which no client can take
+        # for a whole result.
+        self.wide_table()
+        conn = self.s.connection()
+        try:
+            conn.request("POST", "/v1/sql?format=TSV&max_result_rows=100000", body="SELECT n, s FROM wide",
+                         headers={"Authorization": "Basic " + base64.b64encode(
+                             f"{self.s.auth[0]}:{self.s.auth[1]}".encode()).decode()})
+            resp = conn.getresponse()
+            self.assertEqual(resp.status, 200)
+            with self.assertRaises(http.client.IncompleteRead) as cm:
+                resp.read()
+        finally:
+            conn.close()
+        lines = cm.exception.partial.rstrip(b"\n").split(b"\n")
+        self.assertGreater(len(lines), 20000)
+        error = json.loads(lines[-1])
+        self.assertIn("max_result_rows", error["error"]["message"])
+
+    def test_a_client_that_goes_away_cancels_its_query(self):
+        self.wide_table()
+        sock = socket.create_connection(("127.0.0.1", self.s.api_port))
+        auth = base64.b64encode(f"{self.s.auth[0]}:{self.s.auth[1]}".encode()).decode()
+        body = b"SELECT n, s FROM wide"
+        sock.sendall(b"POST /v1/sql?format=TSV&max_threads=1&query_id=gone-away HTTP/1.1\r\nHost: x\r\n"
+                     b"Authorization: Basic " + auth.encode() + b"\r\nContent-Length: " +
+                     str(len(body)).encode() + b"\r\n\r\n" + body)
+        first = sock.recv(65536)
+        self.assertTrue(first.startswith(b"HTTP/1.1 200"), first[:100])
+        sock.close()  # 64 MB of result mostly unread
+        deadline = time.time() + 20
+        while True:
+            rows = self.s.sql("SELECT exception FROM system.query_log WHERE query_id = 'gone-away'",
+                              fmt="JSONEachRow").text.splitlines()
+            if rows or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertEqual(len(rows), 1)
+        self.assertRegex(json.loads(rows[0])["exception"], "closed the connection|cancelled")
 
     def test_gzip_request_bodies(self):
         body = gzip.compress(b"SELECT count() AS n FROM t")
@@ -224,6 +297,29 @@ class ClickHouseHttpTest(unittest.TestCase):
         summary = json.loads(r.header("X-ClickHouse-Summary"))
         self.assertIn("read_rows", summary)
         self.assertEqual(r.header("X-ClickHouse-Timezone"), "UTC")
+
+    def test_large_results_stream_and_errors_end_them_as_clickhouse_does(self):
+        self.s.ch("CREATE TABLE many (n UInt64) ORDER BY n", body="")
+        self.s.ch("INSERT INTO many FORMAT TSV", body="\n".join(str(i) for i in range(200000)) + "\n")
+        r = self.s.ch("SELECT n FROM many", params={"query_id": "many-1"})
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("Transfer-Encoding"), "chunked")
+        self.assertEqual(r.header("X-ClickHouse-Query-Id"), "many-1")
+        self.assertIsNone(r.header("X-ClickHouse-Summary"))  # not known when the first rows go out
+        self.assertEqual(sorted(int(x) for x in r.text.split()), list(range(200000)))
+        # An error after rows went out: ClickHouse's error text ends the body, which is cut short.
+        conn = self.s.connection(port=self.s.ch_port)
+        try:
+            conn.request("POST", "/?max_result_rows=150000", body="SELECT n FROM many",
+                         headers={"X-ClickHouse-User": self.s.auth[0], "X-ClickHouse-Key": self.s.auth[1]})
+            resp = conn.getresponse()
+            self.assertEqual(resp.status, 200)
+            with self.assertRaises(http.client.IncompleteRead) as cm:
+                resp.read()
+        finally:
+            conn.close()
+        last = cm.exception.partial.rstrip(b"\n").rsplit(b"\n", 1)[1].decode()
+        self.assertRegex(last, r"^Code: \d+\. DB::Exception: .*max_result_rows")
 
     def test_errors_look_like_clickhouse(self):
         r = self.s.ch("SELECT * FROM nowhere")
