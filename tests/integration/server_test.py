@@ -301,16 +301,21 @@ class ClickHouseHttpTest(unittest.TestCase):
     def test_large_results_stream_and_errors_end_them_as_clickhouse_does(self):
         self.s.ch("CREATE TABLE many (n UInt64) ORDER BY n", body="")
         self.s.ch("INSERT INTO many FORMAT TSV", body="\n".join(str(i) for i in range(200000)) + "\n")
-        r = self.s.ch("SELECT n FROM many", params={"query_id": "many-1"})
+        # 12 MB of result, more than the 4 MB the query may queue ahead of the connection: it streams.
+        r = self.s.ch("SELECT n, n * 1000000007 AS a, n * 1000000009 AS b, n * 1000000021 AS c FROM many",
+                      params={"query_id": "many-1"})
         self.assertEqual(r.status, 200)
         self.assertEqual(r.header("Transfer-Encoding"), "chunked")
         self.assertEqual(r.header("X-ClickHouse-Query-Id"), "many-1")
         self.assertIsNone(r.header("X-ClickHouse-Summary"))  # not known when the first rows go out
-        self.assertEqual(sorted(int(x) for x in r.text.split()), list(range(200000)))
-        # An error after rows went out: ClickHouse's error text ends the body, which is cut short.
+        rows = sorted(tuple(int(x) for x in line.split("\t")) for line in r.text.splitlines())
+        self.assertEqual(rows, [(n, n * 1000000007, n * 1000000009, n * 1000000021) for n in range(200000)])
+        # An error after more than 4 MB of rows went out: ClickHouse's error text ends the body, which is
+        # cut short.
         conn = self.s.connection(port=self.s.ch_port)
         try:
-            conn.request("POST", "/?max_result_rows=150000", body="SELECT n FROM many",
+            conn.request("POST", "/?max_result_rows=150000",
+                         body="SELECT n, n * 1000000007 AS a, n * 1000000009 AS b, n * 1000000021 AS c FROM many",
                          headers={"X-ClickHouse-User": self.s.auth[0], "X-ClickHouse-Key": self.s.auth[1]})
             resp = conn.getresponse()
             self.assertEqual(resp.status, 200)
