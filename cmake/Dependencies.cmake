@@ -23,3 +23,5 @@ set_target_properties(Roaring::roaring PROPERTIES IMPORTED_LOCATION "${ROARING_L
 # (libsqlite3-dev).
 find_package(OpenSSL REQUIRED)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+# Kafka sources, and the mock broker (rdkafka_mock.h) tests run: librdkafka (librdkafka-dev).
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)

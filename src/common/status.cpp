@@ -30,6 +30,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "UNAUTHENTICATED";
     case ErrorCode::kPermissionDenied:
       return "PERMISSION_DENIED";
+    case ErrorCode::kUnavailable:
+      return "UNAVAILABLE";
   }
   return "UNKNOWN";
 }

@@ -28,6 +28,7 @@ enum class ErrorCode : uint8_t {
   kInternal,           // a broken invariant: a bug
   kUnauthenticated,    // bad credentials: wrong user or password, unknown, expired or revoked token
   kPermissionDenied,   // the principal is known but lacks the privilege for the action
+  kUnavailable,        // a service Aurora depends on (a Kafka broker) cannot be reached now
 };
 
 // The stable, client-visible name of a code, e.g. "CORRUPTION".

@@ -216,7 +216,49 @@ struct Ingestor::Batch {
   std::vector<formats::BadRow> bad;         // rows the fast path could not read
   std::vector<formats::BadRow> quarantine;  // rows for NAME_quarantine
   IngestResult result;
+  // With a source position: the fast pass's rows, held for the one Append of the batch.
+  std::optional<Chunk> held;
+  bool appended = false;
 };
+
+namespace {
+
+// `a` and `b`, rows of `table` normalized to its schema, as one chunk.
+Result<Chunk> Concat(const storage::Table& table, const Chunk& a, const Chunk& b) {
+  AURORA_ASSIGN_OR_RETURN(Chunk x, table.Normalize(a));
+  AURORA_ASSIGN_OR_RETURN(Chunk y, table.Normalize(b));
+  if (x.columns.size() != y.columns.size())
+    return AURORA_ERROR(kAborted, "table '{}' changed while a batch was ingested; try again", table.name());
+  Chunk out;
+  for (size_t c = 0; c < x.columns.size(); ++c) {
+    auto col = std::make_shared<Column>(x.columns[c]->type());
+    col->AppendRange(*x.columns[c], 0, x.num_rows);
+    col->AppendRange(*y.columns[c], 0, y.num_rows);
+    out.Add(x.names[c], std::move(col));
+  }
+  out.num_rows = x.num_rows + y.num_rows;
+  return out;
+}
+
+}  // namespace
+
+// Appends the batch's rows; with a source position, in the batch's one Append that records it.
+Status Ingestor::AppendRows(Batch& b, const Chunk& chunk) {
+  const IngestOptions& o = *b.options;
+  if (o.position_source.empty()) {
+    if (chunk.num_rows > 0) AURORA_RETURN_IF_ERROR(b.table->Append(chunk));
+  } else if (b.held && b.held->num_rows > 0 && chunk.num_rows > 0) {
+    AURORA_ASSIGN_OR_RETURN(Chunk all, Concat(*b.table, *b.held, chunk));
+    AURORA_RETURN_IF_ERROR(b.table->Append(all, o.position_source, o.position));
+  } else {
+    const Chunk& rows = b.held && b.held->num_rows > 0 ? *b.held : chunk;
+    AURORA_RETURN_IF_ERROR(b.table->Append(rows, o.position_source, o.position));
+  }
+  b.held.reset();
+  b.appended = true;
+  b.result.rows += chunk.num_rows;
+  return Status::OK();
+}
 
 Ingestor::Ingestor(Catalog& catalog, Clock& clock) : catalog_(catalog), clock_(clock) {}
 
@@ -299,6 +341,8 @@ Result<IngestResult> Ingestor::Ingest(std::string_view table, std::string_view d
     if (format == formats::Format::kCSVWithNames) AURORA_RETURN_IF_ERROR(EvolveForHeader(b));
     AURORA_RETURN_IF_ERROR(FastPass(b));
     if (!b.bad.empty()) AURORA_RETURN_IF_ERROR(SlowPass(b));
+    // With a source position, the batch's one Append happens even when no row was left for it.
+    if (!options.position_source.empty() && !b.appended) AURORA_RETURN_IF_ERROR(AppendRows(b, Chunk{}));
   }
   if (!b.quarantine.empty()) AURORA_RETURN_IF_ERROR(Quarantine(b));
   return std::move(b.result);
@@ -393,11 +437,13 @@ Status Ingestor::FastPass(Batch& b) {
   AURORA_RETURN_IF_ERROR(reader->Read(b.data));
   Chunk chunk = reader->TakeChunk();
   b.bad = reader->TakeBadRows();
-  if (chunk.num_rows > 0) {
-    AURORA_RETURN_IF_ERROR(b.table->Append(chunk));
+  if (!b.bad.empty() && !b.options->position_source.empty()) {
+    // The slow pass appends these with its own rows.
     b.result.rows += chunk.num_rows;
+    b.held = std::move(chunk);
+    return Status::OK();
   }
-  return Status::OK();
+  return AppendRows(b, chunk);
 }
 
 Status Ingestor::SlowPass(Batch& b) {
@@ -582,13 +628,10 @@ Status Ingestor::SlowPass(Batch& b) {
                                                                    {formats::ErrorMode::kCollect, false}));
   if (Status st = reader->Read(again); !st.ok()) {
     for (size_t i : fixable) b.quarantine.push_back(std::move(b.bad[i]));
-    return Status::OK();
+    return AppendRows(b, Chunk{});
   }
   Chunk chunk = reader->TakeChunk();
-  if (chunk.num_rows > 0) {
-    AURORA_RETURN_IF_ERROR(b.table->Append(chunk));
-    b.result.rows += chunk.num_rows;
-  }
+  AURORA_RETURN_IF_ERROR(AppendRows(b, chunk));
   for (formats::BadRow& r : reader->TakeBadRows()) {
     size_t k = std::upper_bound(starts.begin(), starts.end(), r.line) - starts.begin();
     k = k == 0 ? 0 : k - 1;
@@ -599,6 +642,18 @@ Status Ingestor::SlowPass(Batch& b) {
     b.quarantine.push_back(std::move(r));
   }
   return Status::OK();
+}
+
+Status Ingestor::QuarantineRows(std::string_view table, std::vector<formats::BadRow> rows,
+                                std::string_view source) {
+  if (rows.empty()) return Status::OK();
+  IngestOptions options;
+  options.source = std::string(source);
+  Batch b;
+  b.name = std::string(table);
+  b.options = &options;
+  b.quarantine = std::move(rows);
+  return Quarantine(b);
 }
 
 Status Ingestor::Quarantine(Batch& b) {
@@ -619,6 +674,8 @@ Status Ingestor::Quarantine(Batch& b) {
   std::vector<ColumnPtr> cols;
   for (const auto& c : schema.columns) cols.push_back(std::make_shared<Column>(c.type));
   const int64_t now = clock_.NowMillis();
+  if (b.options->locate)
+    for (auto& r : b.quarantine) r.error = b.options->locate(r.line) + ": " + r.error;
   for (const auto& r : b.quarantine) {
     cols[0]->AppendInt(now);
     cols[1]->AppendString(b.options->source);

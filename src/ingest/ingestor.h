@@ -25,9 +25,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +45,14 @@ struct IngestOptions {
   std::string source = "http";         // the quarantine's `source` column
   bool create_table = true;            // false: a missing table is NotFound
   bool evolve_schema = true;           // false: rows needing new columns or wider types are quarantined
+  // When `position_source` is set, the batch's rows go into the table in one Append that records
+  // `position` for that source (Table::Append), so that the rows and how far the source has read commit
+  // together or not at all; a batch whose rows were all quarantined still records the position.
+  std::string position_source{};
+  std::string position{};
+  // Where line `line` (1-based) of the batch came from (e.g. "partition 3, offset 1200"), prefixed to the
+  // errors of quarantined rows; line numbers are used when unset.
+  std::function<std::string(uint64_t line)> locate{};
 };
 
 struct IngestResult {
@@ -69,6 +79,9 @@ class Ingestor {
   // header that is not valid, a table that cannot be written.
   Result<IngestResult> Ingest(std::string_view table, std::string_view data, const IngestOptions& options);
 
+  // Appends rows that could not be read at all (e.g. messages over a size limit) to NAME_quarantine.
+  Status QuarantineRows(std::string_view table, std::vector<formats::BadRow> rows, std::string_view source);
+
   static std::string QuarantineTableName(std::string_view table) {
     return std::string(table) + "_quarantine";
   }
@@ -83,6 +96,7 @@ class Ingestor {
   Result<std::shared_ptr<storage::Table>> CreateFromSample(Batch& b);
   Status EvolveForHeader(Batch& b);
   Status FastPass(Batch& b);
+  Status AppendRows(Batch& b, const Chunk& chunk);
   Status SlowPass(Batch& b);
   Status Quarantine(Batch& b);
 

@@ -472,5 +472,49 @@ TEST_F(IngestorTest, CsvWithoutHeaderIntoAnExistingTable) {
   EXPECT_EQ(Scalar("SELECT sum(n) FROM p"), "3");
 }
 
+TEST_F(IngestorTest, ASourcePositionCommitsWithTheBatchsRowsInOneAppend) {
+  IngestOptions o;
+  o.position_source = "kafka:s";
+  o.position = "0:3";
+  o.locate = [](uint64_t line) { return "message " + std::to_string(line); };
+  MustIngest("p", "{\"ts\":\"2024-01-01 00:00:00\",\"a\":1}\n{\"ts\":\"2024-01-01 00:00:01\",\"a\":2}\n", o);
+  auto table = db_->catalog().GetTable("p");
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ((*table)->SourcePosition("kafka:s"), "0:3");
+  // Rows needing a new column and a wider type, a bad row and good rows: the good and the evolved rows
+  // go in together with the position (the fast pass's rows are held for the slow pass's Append).
+  const uint64_t buffered_before = (*table)->Stats().buffer_rows;
+  o.position = "0:7";
+  IngestResult r = MustIngest("p",
+                              "{\"ts\":\"2024-01-01 00:00:02\",\"a\":3}\n"
+                              "{\"ts\":\"2024-01-01 00:00:03\",\"a\":4.5,\"b\":\"x\"}\n"
+                              "{broken\n"
+                              "{\"ts\":\"2024-01-01 00:00:04\",\"a\":5}\n",
+                              o);
+  EXPECT_EQ(r.rows, 3u);
+  EXPECT_EQ(r.quarantined, 1u);
+  EXPECT_EQ((*table)->SourcePosition("kafka:s"), "0:7");
+  EXPECT_EQ((*table)->Stats().buffer_rows, buffered_before + 3);
+  EXPECT_EQ(Rows("SELECT a, b FROM p ORDER BY ts"),
+            (std::vector<std::string>{"1\t", "2\t", "3\t", "4.5\tx", "5\t"}));
+  ASSERT_EQ(Rows("SELECT error FROM p_quarantine").size(), 1u);
+  EXPECT_EQ(Rows("SELECT error FROM p_quarantine")[0].rfind("message 3: ", 0), 0u);
+  // A batch of bad rows only still moves the position.
+  o.position = "0:9";
+  r = MustIngest("p", "{bad\n{worse\n", o);
+  EXPECT_EQ(r.rows, 0u);
+  EXPECT_EQ(r.quarantined, 2u);
+  EXPECT_EQ((*table)->SourcePosition("kafka:s"), "0:9");
+  // And the position survives a reopen (it is in the WAL record with the rows).
+  db_.reset();
+  auto db = Database::Open(FileSystem::Posix(), dir_.path(), Clock::System());
+  ASSERT_TRUE(db.ok());
+  db_ = std::move(*db);
+  auto reopened = db_->catalog().GetTable("p");
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->SourcePosition("kafka:s"), "0:9");
+  EXPECT_EQ(Rows("SELECT count() FROM p"), (std::vector<std::string>{"5"}));
+}
+
 }  // namespace
 }  // namespace aurora::ingest

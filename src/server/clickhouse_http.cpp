@@ -58,6 +58,8 @@ std::string_view ClickHouseErrorName(int code) {
       return "UNKNOWN_SETTING";
     case 159:
       return "TIMEOUT_EXCEEDED";
+    case 210:
+      return "NETWORK_ERROR";
     case 241:
       return "MEMORY_LIMIT_EXCEEDED";
     case 243:

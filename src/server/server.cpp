@@ -34,6 +34,7 @@ unsigned HttpStatus(ErrorCode code) {
     case ErrorCode::kResourceExhausted:
       return 422;
     case ErrorCode::kAborted:
+    case ErrorCode::kUnavailable:
       return 503;
     case ErrorCode::kDiskFull:
       return 507;
@@ -105,6 +106,8 @@ int ClickHouseErrorCode(const Status& status) {
       return 516;  // AUTHENTICATION_FAILED
     case ErrorCode::kPermissionDenied:
       return 497;  // ACCESS_DENIED
+    case ErrorCode::kUnavailable:
+      return 210;  // NETWORK_ERROR
   }
   return 1000;
 }

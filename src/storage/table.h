@@ -86,6 +86,8 @@ class Table {
   // difference or an unknown column is InvalidArgument. `source`/`position` (optional) record how far a
   // source has been consumed; they commit with the data.
   Status Append(const Chunk& chunk, std::string_view source = {}, std::string_view position = {});
+  // `chunk` as Append would store it: the schema's columns, in order, of the schema's types.
+  Result<Chunk> Normalize(const Chunk& chunk) const;
   // The position last appended for `source` (durable per the fsync policy), if any.
   std::optional<std::string> SourcePosition(std::string_view source) const;
 
@@ -110,7 +112,6 @@ class Table {
  private:
   Table(FileSystem& fs, std::string dir, Clock& clock, TableOptions options);
   Status Recover();
-  Result<Chunk> Normalize(const Chunk& chunk) const;
   Status FlushLocked();
   // Commits `next` with `added` parts and without `removed` ones, then publishes the change to readers.
   // REQUIRES: maintenance_mu_ held.

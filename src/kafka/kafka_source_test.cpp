@@ -1,0 +1,259 @@
+#include "kafka/kafka_source.h"
+
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include "engine/database.h"
+#include "io/test_dir.h"
+#include "sources/event_generator.h"
+#include "types/text_format.h"
+
+namespace aurora::kafka {
+namespace {
+
+// A Kafka-protocol broker (librdkafka's mock cluster) in this process, and a producer for it.
+class Broker {
+ public:
+  explicit Broker(int partitions) {
+    char err[512];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "log_level", "2", err, sizeof(err));
+    host_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+    cluster_ = rd_kafka_mock_cluster_new(host_, 1);
+    rd_kafka_mock_topic_create(cluster_, "events", partitions, 1);
+    bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);
+    conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap_.c_str(), err, sizeof(err));
+    rd_kafka_conf_set(conf, "linger.ms", "1", err, sizeof(err));
+    rd_kafka_conf_set(conf, "message.max.bytes", "10000000", err, sizeof(err));
+    rd_kafka_conf_set(conf, "log_level", "2", err, sizeof(err));
+    producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+  }
+  ~Broker() {
+    rd_kafka_destroy(producer_);
+    rd_kafka_mock_cluster_destroy(cluster_);
+    rd_kafka_destroy(host_);
+  }
+  const std::string& bootstrap() const { return bootstrap_; }
+
+  // Sends each line of `ndjson` as a message keyed by a counter, and waits until all are acknowledged.
+  void Produce(std::string_view ndjson) {
+    while (!ndjson.empty()) {
+      size_t nl = ndjson.find('\n');
+      std::string_view line = ndjson.substr(0, nl);
+      ndjson = nl == std::string_view::npos ? std::string_view() : ndjson.substr(nl + 1);
+      Send(line);
+    }
+    rd_kafka_flush(producer_, 30000);
+  }
+  void Send(std::string_view value) {
+    const std::string key = std::to_string(sent_++);
+    while (rd_kafka_producev(producer_, RD_KAFKA_V_TOPIC("events"), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                             RD_KAFKA_V_KEY(key.data(), key.size()),
+                             RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                             RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+      rd_kafka_poll(producer_, 10);
+  }
+  void Flush() { rd_kafka_flush(producer_, 30000); }
+
+ private:
+  rd_kafka_t* host_ = nullptr;
+  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+  rd_kafka_t* producer_ = nullptr;
+  std::string bootstrap_;
+  uint64_t sent_ = 0;
+};
+
+class KafkaSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+
+  void Open() {
+    db_.reset();
+    auto db = Database::Open(FileSystem::Posix(), dir_.path(), Clock::System());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    ingestor_ = std::make_unique<ingest::Ingestor>(db_->catalog(), Clock::System());
+  }
+
+  std::unique_ptr<KafkaSource> MakeSource(const std::string& group = "g1") {
+    auto settings =
+        KafkaSettings::Parse({{"brokers", broker_.bootstrap()}, {"topic", "events"}, {"group", group}});
+    EXPECT_TRUE(settings.ok()) << settings.status().ToString();
+    return std::make_unique<KafkaSource>("clicks", "events", *settings, "instance-1", db_->catalog(),
+                                         *ingestor_, Clock::System());
+  }
+
+  std::string Scalar(const std::string& sql) {
+    auto r = db_->Execute(sql);
+    if (!r.ok()) return "error: " + r.status().ToString();
+    if (r->num_rows() == 0) return "";
+    return ValueToString(r->chunks[0].columns[0]->ValueAt(0));
+  }
+
+  // Waits until `sql` answers `want` (or 30 s pass); returns the last answer.
+  std::string WaitFor(const std::string& sql, const std::string& want) {
+    std::string got;
+    for (int i = 0; i < 600; ++i) {
+      got = Scalar(sql);
+      if (got == want) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return got;
+  }
+
+  Broker broker_{8};
+  TestDir dir_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<ingest::Ingestor> ingestor_;
+};
+
+TEST_F(KafkaSourceTest, SettingsAreCheckedAndNameWhatIsWrong) {
+  auto err = [](std::vector<std::pair<std::string, std::string>> s) {
+    auto r = KafkaSettings::Parse(s);
+    return r.ok() ? std::string("ok") : r.status().message();
+  };
+  EXPECT_EQ(err({{"brokers", "b:9092"}, {"topic", "t"}}), "setting group is required");
+  EXPECT_EQ(err({{"brokers", "b:9092"}, {"topic", "t"}, {"group", "g"}}), "ok");
+  EXPECT_EQ(err({{"brokers", "b"}, {"topic", "t"}, {"group", "g"}, {"start", "middle"}}),
+            "setting start = 'middle': expected 'earliest' or 'latest'");
+  EXPECT_EQ(err({{"brokers", "b"},
+                 {"topic", "t"},
+                 {"group", "g"},
+                 {"security_protocol", "sasl_ssl"},
+                 {"sasl_mechanism", "PLAIN"},
+                 {"sasl_username", "u"}}),
+            "security_protocol sasl_ssl needs setting sasl_password");
+  EXPECT_EQ(err({{"brokers", "b"}, {"topic", "t"}, {"group", "g"}, {"sasl_username", "u"}}),
+            "setting sasl_username needs security_protocol sasl_plaintext or sasl_ssl, not plaintext");
+  EXPECT_EQ(err({{"brokers", "b"},
+                 {"topic", "t"},
+                 {"group", "g"},
+                 {"security_protocol", "sasl_plaintext"},
+                 {"sasl_mechanism", "GSSAPI"},
+                 {"sasl_username", "u"},
+                 {"sasl_password", "p"}}),
+            "setting sasl_mechanism = 'GSSAPI': expected PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512");
+  EXPECT_EQ(
+      err({{"brokers", "b"}, {"topic", "t"}, {"group", "g"}, {"ssl_ca_pem", "-----BEGIN CERTIFICATE-----"}}),
+      "setting ssl_ca_pem needs security_protocol ssl or sasl_ssl, not plaintext");
+  EXPECT_EQ(err({{"brokers", "b"}, {"topic", "t"}, {"group", "g"}, {"batch_rows", "0"}}),
+            "setting batch_rows = '0': expected a whole number from 1 to 10000000");
+  EXPECT_EQ(err({{"brokers", "b"}, {"topic", "t"}, {"group", "g"}, {"colour", "red"}}).substr(0, 22),
+            "unknown setting colour");
+  // Secrets are left out unless asked for.
+  auto s = KafkaSettings::Parse({{"brokers", "b"},
+                                 {"topic", "t"},
+                                 {"group", "g"},
+                                 {"security_protocol", "sasl_ssl"},
+                                 {"sasl_mechanism", "SCRAM-SHA-256"},
+                                 {"sasl_username", "u"},
+                                 {"sasl_password", "hunter2"}});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  for (const auto& [k, v] : s->ToPairs(false)) EXPECT_NE(v, "hunter2") << k;
+  bool found = false;
+  for (const auto& [k, v] : s->ToPairs(true)) found = found || (k == "sasl_password" && v == "hunter2");
+  EXPECT_TRUE(found);
+}
+
+TEST_F(KafkaSourceTest, PositionsRoundTrip) {
+  std::map<int32_t, int64_t> p = {{0, 12}, {3, 0}, {7, 123456789012}};
+  EXPECT_EQ(KafkaSource::FormatPosition(p), "0:12,3:0,7:123456789012");
+  auto back = KafkaSource::ParsePosition(KafkaSource::FormatPosition(p));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, p);
+  EXPECT_FALSE(KafkaSource::ParsePosition("0:1,x").ok());
+}
+
+TEST_F(KafkaSourceTest, IngestsTheWorkloadOnceAcrossRestarts) {
+  sources::EventGenerator gen({.seed = 7, .rows = 30000});
+  std::string data;
+  gen.NextNdjson(10000, &data);
+  broker_.Produce(data);
+  auto source = MakeSource();
+  source->Start(false);
+  EXPECT_EQ(WaitFor("SELECT count() FROM events", "10000"), "10000");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // watermarks are sampled every 200 ms
+  SourceStatus st = source->Stats();
+  EXPECT_EQ(st.state, "running");
+  EXPECT_EQ(st.messages, 10000u);
+  EXPECT_EQ(st.rows, 10000u);
+  EXPECT_EQ(st.partitions.size(), 8u);
+  for (const auto& p : st.partitions) {
+    EXPECT_GE(p.high_watermark, 0);
+    EXPECT_EQ(p.lag, 0) << "partition " << p.partition;
+  }
+  // Stopped and started again, the source goes on from the table's position: nothing twice.
+  source->Stop();
+  data.clear();
+  gen.NextNdjson(10000, &data);
+  broker_.Produce(data);
+  source = MakeSource();
+  source->Start(false);
+  EXPECT_EQ(WaitFor("SELECT count() FROM events", "20000"), "20000");
+  // The database reopened (the WAL replayed, positions with it): still nothing twice.
+  source->Stop();
+  source.reset();
+  Open();
+  data.clear();
+  gen.NextNdjson(10000, &data);
+  broker_.Produce(data);
+  source = MakeSource();
+  source->Start(false);
+  EXPECT_EQ(WaitFor("SELECT count() FROM events", "30000"), "30000");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(Scalar("SELECT count() FROM events"), "30000");
+  // Every message once: the events of the generator are distinct in (session_id, timestamp, product_id).
+  EXPECT_EQ(Scalar("SELECT count() FROM (SELECT session_id, timestamp, product_id FROM events GROUP BY "
+                   "session_id, timestamp, product_id)"),
+            "30000");
+}
+
+TEST_F(KafkaSourceTest, BadMessagesAreQuarantinedWithWhereTheyCameFrom) {
+  broker_.Send(R"({"timestamp":"2024-01-01 00:00:00","user_id":1})");
+  broker_.Send("{not json");
+  broker_.Send(std::string(2 << 20, 'x'));  // over max_message_bytes (1 MiB)
+  broker_.Send(R"({"timestamp":"2024-01-01 00:00:01","user_id":2})");
+  broker_.Flush();
+  auto source = MakeSource();
+  source->Start(false);
+  EXPECT_EQ(WaitFor("SELECT count() FROM events_quarantine", "2"), "2") << source->Stats().last_error;
+  EXPECT_EQ(WaitFor("SELECT count() FROM events", "2"), "2") << source->Stats().last_error;
+  EXPECT_EQ(
+      Scalar(
+          "SELECT count() FROM events_quarantine WHERE match(error, '^partition [0-9]+, offset [0-9]+: ')"),
+      "2");
+  EXPECT_EQ(Scalar("SELECT count() FROM events_quarantine WHERE match(error, 'over max_message_bytes')"),
+            "1");
+  EXPECT_EQ(source->Stats().quarantined, 2u);
+  // They are not read again after a restart.
+  source->Stop();
+  source = MakeSource();
+  source->Start(false);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_EQ(Scalar("SELECT count() FROM events_quarantine"), "2");
+  EXPECT_EQ(Scalar("SELECT count() FROM events"), "2");
+}
+
+TEST_F(KafkaSourceTest, ResetMovesThePosition) {
+  sources::EventGenerator gen({.seed = 9, .rows = 2000});
+  std::string data;
+  gen.NextNdjson(2000, &data);
+  broker_.Produce(data);
+  auto source = MakeSource();
+  source->Start(false);
+  EXPECT_EQ(WaitFor("SELECT count() FROM events", "2000"), "2000");
+  ASSERT_TRUE(source->Reset("earliest").ok());
+  EXPECT_EQ(WaitFor("SELECT count() FROM events", "4000"), "4000");
+  ASSERT_TRUE(source->Reset("latest").ok());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(Scalar("SELECT count() FROM events"), "4000");
+  EXPECT_FALSE(source->Reset("yesterday").ok());
+}
+
+}  // namespace
+}  // namespace aurora::kafka
