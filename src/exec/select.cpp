@@ -475,13 +475,8 @@ Result<ResultSet> ExecuteSelect(const SelectPlan& plan, const ExecOptions& optio
           chunk.num_rows = in.num_rows;
           if (plan.where) chunk = FilterChunk(chunk, Evaluate(*plan.where, chunk, ctx));
         } else if (mo.kind == Morsel::Kind::kBuffer) {
-          chunk = plan.snapshot->ProjectBuffer(mo.index, plan.scan_columns);
-          if (chunk.num_rows > kBufferSliceRows) {
-            const size_t begin = size_t{mo.granule} * kBufferSliceRows;
-            const size_t n = std::min(kBufferSliceRows, chunk.num_rows - begin);
-            for (auto& col : chunk.columns) col = col->Slice(begin, n);
-            chunk.num_rows = n;
-          }
+          chunk = plan.snapshot->ProjectBuffer(mo.index, plan.scan_columns,
+                                               size_t{mo.granule} * kBufferSliceRows, kBufferSliceRows);
           w.rows_read += chunk.num_rows;
           w.bytes_read += chunk.ByteSize();
           if (plan.where) chunk = FilterChunk(chunk, Evaluate(*plan.where, chunk, ctx));
@@ -720,11 +715,7 @@ Result<ResultSet> ExecuteQuery(const QueryPlan& plan, const ExecOptions& options
           Chunk slice;
           slice.names = c.names;
           slice.num_rows = n;
-          for (const auto& col : c.columns) {
-            auto part = std::make_shared<Column>(col->type());
-            part->AppendRange(*col, begin, n);
-            slice.columns.push_back(std::move(part));
-          }
+          for (const auto& col : c.columns) slice.columns.push_back(col->Slice(begin, n));
           AURORA_RETURN_IF_ERROR(options.sink(slice));
         }
       }

@@ -493,7 +493,9 @@ void KafkaSource::Run() {
       std::lock_guard lock(mu_);
       status_.rows += rows;
       status_.quarantined += quarantined;
+      status_.messages += batch.messages;  // counted here, not under the lock per message
       for (const auto& [p, off] : batch.next) partitions_[p].offset = off;
+      for (const auto& [p, n] : batch.per_partition) partitions_[p].messages += n;
     }
     batch = Batch{};
     return aurora::Status::OK();
@@ -679,9 +681,6 @@ void KafkaSource::Run() {
           }
           batch.data += '\n';
         }
-        std::lock_guard lock(mu_);
-        ++status_.messages;
-        ++partitions_[p].messages;
       }
       rd_kafka_message_destroy(m);
     }

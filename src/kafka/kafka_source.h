@@ -70,7 +70,7 @@ struct PartitionStatus {
   int64_t offset = -1;          // the next offset to read (-1: not known yet)
   int64_t high_watermark = -1;  // the partition's end, as last seen (-1: not known yet)
   int64_t lag = -1;             // messages behind the end (-1: not known yet)
-  uint64_t messages = 0;        // read since the source started
+  uint64_t messages = 0;        // read and written since the source started
 };
 
 struct SourceStatus {
@@ -81,7 +81,7 @@ struct SourceStatus {
   std::string state;  // starting, running, paused, retrying, failed
   std::string last_error;
   int64_t last_error_ms = 0;  // when (Unix milliseconds), 0: never
-  uint64_t messages = 0;      // read since the source started
+  uint64_t messages = 0;      // read and written since the source started
   uint64_t rows = 0;          // appended to the table
   uint64_t quarantined = 0;   // put in quarantine
   double messages_per_second = 0;

@@ -35,6 +35,15 @@ bool ValidTableName(std::string_view name) {
 
 }  // namespace
 
+void WriteResultEnd(formats::FormatWriter& writer, const QueryResult& r, std::string* out) {
+  for (const auto& chunk : r.chunks) writer.WriteChunk(chunk, out);
+  formats::OutputStatistics stats;
+  stats.elapsed_seconds = r.elapsed_seconds;
+  stats.rows_read = r.rows_read;
+  stats.bytes_read = r.bytes_read;
+  writer.WriteSuffix(stats, out);
+}
+
 HttpResponse FormatResult(QueryResult result, formats::Format format) {
   auto writer = formats::FormatWriter::Make(format, result.names, result.types);
   if (!writer.ok()) return ErrorResponse(writer.status());
@@ -44,30 +53,23 @@ HttpResponse FormatResult(QueryResult result, formats::Format format) {
     QueryResult result;
     std::unique_ptr<formats::FormatWriter> writer;
     size_t next = 0;
-    bool done = false;
   };
   auto state = std::make_shared<State>(State{std::move(result), std::move(*writer)});
   state->writer->WritePrefix(&r.body);
-  auto suffix = [](State& s, std::string* out) {
-    formats::OutputStatistics stats;
-    stats.elapsed_seconds = s.result.elapsed_seconds;
-    stats.rows_read = s.result.rows_read;
-    stats.bytes_read = s.result.bytes_read;
-    s.writer->WriteSuffix(stats, out);
-  };
   if (state->result.num_rows() <= 8192) {
-    for (const auto& chunk : state->result.chunks) state->writer->WriteChunk(chunk, &r.body);
-    suffix(*state, &r.body);
+    WriteResultEnd(*state->writer, state->result, &r.body);
     return r;
   }
-  r.stream = [state, suffix](std::string* out) {
-    if (state->next < state->result.chunks.size()) {
-      state->writer->WriteChunk(state->result.chunks[state->next], out);
-      state->result.chunks[state->next] = Chunk{};  // sent: free it
-      ++state->next;
+  // A chunk per call, each freed once written; the last call writes the suffix.
+  r.stream = [state](std::string* out) {
+    std::vector<Chunk>& chunks = state->result.chunks;
+    if (state->next < chunks.size()) {
+      state->writer->WriteChunk(chunks[state->next], out);
+      chunks[state->next++] = Chunk{};
       return HttpResponse::Step::kMore;
     }
-    suffix(*state, out);
+    chunks.clear();  // all written
+    WriteResultEnd(*state->writer, state->result, out);
     return HttpResponse::Step::kEnd;
   };
   return r;

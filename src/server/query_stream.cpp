@@ -33,7 +33,6 @@ struct Pipe {
   std::mutex mu;
   std::condition_variable cv;
   std::deque<std::string> pieces;
-  std::deque<size_t> piece_sizes;
   size_t queued_bytes = 0;
   bool started = false;  // rows were queued (at `first_rows`)
   std::chrono::steady_clock::time_point first_rows;
@@ -64,7 +63,6 @@ struct Pipe {
     cv.wait(lock, [&] { return gone || queued_bytes < kMaxQueuedBytes; });
     if (gone) return false;
     queued_bytes += text.size();
-    piece_sizes.push_back(text.size());
     pieces.push_back(std::move(text));
     if (!started) first_rows = std::chrono::steady_clock::now();
     started = true;
@@ -73,16 +71,6 @@ struct Pipe {
     return true;
   }
 };
-
-// Rows a statement answered in its result rather than the sink (none for a SELECT), then the suffix.
-void WriteEnd(formats::FormatWriter& writer, const QueryResult& r, std::string* out) {
-  for (const auto& chunk : r.chunks) writer.WriteChunk(chunk, out);
-  formats::OutputStatistics stats;
-  stats.elapsed_seconds = r.elapsed_seconds;
-  stats.rows_read = r.rows_read;
-  stats.bytes_read = r.bytes_read;
-  writer.WriteSuffix(stats, out);
-}
 
 }  // namespace
 
@@ -146,7 +134,7 @@ StreamedQuery RunStreaming(Database& db, std::string sql, QueryOptions options, 
       HttpResponse r;
       r.content_type = std::string(formats::ContentType(p->format));
       for (const auto& piece : p->pieces) r.body += piece;
-      WriteEnd(*p->writer, *out.result, &r.body);
+      WriteResultEnd(*p->writer, *out.result, &r.body);
       out.format = p->format;
       out.response = std::move(r);
       return out;
@@ -164,12 +152,11 @@ StreamedQuery RunStreaming(Database& db, std::string sql, QueryOptions options, 
     if (!q.pieces.empty()) {
       // Everything queued so far goes out in one write.
       while (!q.pieces.empty()) {
+        q.queued_bytes -= q.pieces.front().size();
         if (body->empty())
           body->swap(q.pieces.front());
         else
           *body += q.pieces.front();
-        q.queued_bytes -= q.piece_sizes.front();
-        q.piece_sizes.pop_front();
         q.pieces.pop_front();
       }
       lock.unlock();
@@ -183,7 +170,7 @@ StreamedQuery RunStreaming(Database& db, std::string sql, QueryOptions options, 
       *body += error_text(r.status());
       return HttpResponse::Step::kAbort;
     }
-    WriteEnd(*q.writer, *r, body);
+    WriteResultEnd(*q.writer, *r, body);
     return HttpResponse::Step::kEnd;
   };
   return out;

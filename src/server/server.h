@@ -30,6 +30,7 @@
 
 #include "engine/database.h"
 #include "formats/format.h"
+#include "formats/format_writer.h"
 #include "security/access_control.h"
 #include "server/config.h"
 #include "server/http_server.h"
@@ -123,6 +124,9 @@ unsigned HttpStatus(ErrorCode code);
 std::string ErrorJson(const Status& status);
 // The result as a response body in `format`: whole when small, otherwise streamed a chunk at a time.
 HttpResponse FormatResult(QueryResult result, formats::Format format);
+// The end of a result's body: the rows `r` holds in its chunks, then the format's suffix (JSON's "rows" and
+// "statistics" from `r`).
+void WriteResultEnd(formats::FormatWriter& writer, const QueryResult& r, std::string* out);
 // A statement run by RunStreaming.
 struct StreamedQuery {
   std::string query_id;

@@ -178,21 +178,25 @@ Result<Chunk> TableSnapshot::ReadGranule(size_t pi, uint32_t g, const std::vecto
   return out;
 }
 
-Chunk TableSnapshot::ProjectBuffer(size_t i, const std::vector<std::string>& names) const {
+Chunk TableSnapshot::ProjectBuffer(size_t i, const std::vector<std::string>& names, size_t begin,
+                                   size_t count) const {
   const Chunk& c = *buffer_[i];
+  begin = std::min(begin, c.num_rows);
+  count = std::min(count, c.num_rows - begin);
+  const bool whole = begin == 0 && count == c.num_rows;
   Chunk out;
-  out.num_rows = c.num_rows;
+  out.num_rows = count;
   for (const auto& name : names) {
     int ci = c.IndexOf(name);
     out.names.push_back(name);
     const ColumnDef* def = schema_.Find(name);
     if (ci >= 0) {
-      const ColumnPtr& col = c.columns[ci];
+      const ColumnPtr col = whole ? c.columns[ci] : c.columns[ci]->Slice(begin, count);
       // Rows appended before the column's type was widened keep their type until they are flushed.
       const bool widen = def && !col->type()->Equals(*def->type) && CanWiden(*col->type(), *def->type);
       out.columns.push_back(widen ? WidenColumn(col, def->type) : col);
     } else {
-      out.columns.push_back(MakeDefaultColumn(def ? def->type : DataType::Make(TypeId::kUInt8), c.num_rows));
+      out.columns.push_back(MakeDefaultColumn(def ? def->type : DataType::Make(TypeId::kUInt8), count));
     }
   }
   return out;

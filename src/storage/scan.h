@@ -68,7 +68,9 @@ class TableSnapshot {
   // NULLs): the conjunct need not be evaluated there.
   bool GranuleSatisfies(size_t part, uint32_t g, const ColumnRange& range) const;
   // Columns `names` of buffered chunk `i`.
-  Chunk ProjectBuffer(size_t i, const std::vector<std::string>& names) const;
+  // Rows [begin, begin + count) only (count is cut at the chunk's end), when given.
+  Chunk ProjectBuffer(size_t i, const std::vector<std::string>& names, size_t begin = 0,
+                      size_t count = SIZE_MAX) const;
 
  private:
   TableSchema schema_;

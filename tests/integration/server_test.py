@@ -22,6 +22,19 @@ from server_harness import Server  # noqa: E402
 BINARY = None
 
 
+def read_cut_short(test, conn, path, body, headers):
+    """POSTs a query whose answer must start with 200 and then be cut short; returns the body that came."""
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        resp = conn.getresponse()
+        test.assertEqual(resp.status, 200)
+        with test.assertRaises(http.client.IncompleteRead) as cm:
+            resp.read()
+    finally:
+        conn.close()
+    return cm.exception.partial
+
+
 class SqlApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -162,18 +175,10 @@ class SqlApiTest(unittest.TestCase):
         # already 200, so the error ends the body and the response is cut short, which no client can take
         # for a whole result.
         self.wide_table()
-        conn = self.s.connection()
-        try:
-            conn.request("POST", "/v1/sql?format=TSV&max_result_rows=100000", body="SELECT n, s FROM wide",
-                         headers={"Authorization": "Basic " + base64.b64encode(
-                             f"{self.s.auth[0]}:{self.s.auth[1]}".encode()).decode()})
-            resp = conn.getresponse()
-            self.assertEqual(resp.status, 200)
-            with self.assertRaises(http.client.IncompleteRead) as cm:
-                resp.read()
-        finally:
-            conn.close()
-        lines = cm.exception.partial.rstrip(b"\n").split(b"\n")
+        partial = read_cut_short(self, self.s.connection(), "/v1/sql?format=TSV&max_result_rows=100000",
+                                 "SELECT n, s FROM wide", {"Authorization": "Basic " + base64.b64encode(
+                                     f"{self.s.auth[0]}:{self.s.auth[1]}".encode()).decode()})
+        lines = partial.rstrip(b"\n").split(b"\n")
         self.assertGreater(len(lines), 20000)
         error = json.loads(lines[-1])
         self.assertIn("max_result_rows", error["error"]["message"])
@@ -312,18 +317,11 @@ class ClickHouseHttpTest(unittest.TestCase):
         self.assertEqual(rows, [(n, n * 1000000007, n * 1000000009, n * 1000000021) for n in range(200000)])
         # An error after more than 4 MB of rows went out: ClickHouse's error text ends the body, which is
         # cut short.
-        conn = self.s.connection(port=self.s.ch_port)
-        try:
-            conn.request("POST", "/?max_result_rows=150000",
-                         body="SELECT n, n * 1000000007 AS a, n * 1000000009 AS b, n * 1000000021 AS c FROM many",
-                         headers={"X-ClickHouse-User": self.s.auth[0], "X-ClickHouse-Key": self.s.auth[1]})
-            resp = conn.getresponse()
-            self.assertEqual(resp.status, 200)
-            with self.assertRaises(http.client.IncompleteRead) as cm:
-                resp.read()
-        finally:
-            conn.close()
-        last = cm.exception.partial.rstrip(b"\n").rsplit(b"\n", 1)[1].decode()
+        partial = read_cut_short(
+            self, self.s.connection(port=self.s.ch_port), "/?max_result_rows=150000",
+            "SELECT n, n * 1000000007 AS a, n * 1000000009 AS b, n * 1000000021 AS c FROM many",
+            {"X-ClickHouse-User": self.s.auth[0], "X-ClickHouse-Key": self.s.auth[1]})
+        last = partial.rstrip(b"\n").rsplit(b"\n", 1)[1].decode()
         self.assertRegex(last, r"^Code: \d+\. DB::Exception: .*max_result_rows")
 
     def test_errors_look_like_clickhouse(self):
