@@ -85,12 +85,14 @@ Result<std::vector<int>> InsertTargets(const storage::TableSchema& s, const sql:
   return targets;
 }
 
-// Replaces the passwords of CREATE / ALTER USER ... IDENTIFIED BY 'x' in a statement's text (kept in
-// system.query_log) with '[HIDDEN]'.
+// Replaces the passwords of CREATE / ALTER USER ... IDENTIFIED BY 'x' and of CREATE SOURCE ...
+// sasl_password = 'x' in a statement's text (kept in system.query_log) with '[HIDDEN]'.
 void HidePasswords(std::string* text) {
   static const RE2 kIdentified("(?i)\\bIDENTIFIED\\b");
   static const RE2 kPassword("(?i)(\\bBY\\s*)'(?:[^'\\\\]|\\\\.|'')*'?");
   if (RE2::PartialMatch(*text, kIdentified)) RE2::GlobalReplace(text, kPassword, "\\1'[HIDDEN]'");
+  static const RE2 kSaslPassword("(?i)(\\bsasl_password\\s*=\\s*)'(?:[^'\\\\]|\\\\.|'')*'?");
+  RE2::GlobalReplace(text, kSaslPassword, "\\1'[HIDDEN]'");
 }
 
 std::string FormatUtcMillis(std::optional<int64_t> ms) {
@@ -147,7 +149,14 @@ Result<std::unique_ptr<Database>> Database::Open(FileSystem& fs, const std::stri
                                                  security::AccessOptions access_options) {
   AURORA_ASSIGN_OR_RETURN(auto catalog, Catalog::Open(fs, data_dir, clock, options));
   AURORA_ASSIGN_OR_RETURN(auto access, security::AccessControl::Open(data_dir, clock, access_options));
-  return std::unique_ptr<Database>(new Database(std::move(catalog), std::move(access), clock));
+  std::unique_ptr<Database> db(new Database(std::move(catalog), std::move(access), clock));
+  AURORA_ASSIGN_OR_RETURN(db->sources_,
+                          kafka::SourceManager::Open(data_dir, *db->catalog_, *db->ingestor_, clock));
+  return db;
+}
+
+Database::~Database() {
+  if (sources_) sources_->Stop();
 }
 
 Result<ingest::IngestResult> Database::Ingest(std::string_view table, std::string_view data,
@@ -282,6 +291,12 @@ Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx
     case sql::Statement::Kind::kDropToken:
     case sql::Statement::Kind::kShowTokens:
       return RunAccess(st, principal);
+    case sql::Statement::Kind::kCreateSource:
+    case sql::Statement::Kind::kDropSource:
+    case sql::Statement::Kind::kAlterSource:
+    case sql::Statement::Kind::kShowSources:
+    case sql::Statement::Kind::kShowCreateSource:
+      return RunSource(st, principal);
   }
   return AURORA_ERROR(kInternal, "unhandled statement");
 }
@@ -562,6 +577,7 @@ Result<exec::ResultSet> Database::SystemTable(const std::string& name) {
     return rs;
   }
   SystemState state{*catalog_, query_log_};
+  if (name == "sources" || name == "source_partitions") state.sources = sources_->List();
   {
     std::lock_guard lock(running_mu_);
     state.running_queries = running_.size();
@@ -639,6 +655,53 @@ Result<QueryResult> Database::ShowTables(const sql::Statement& st, const securit
   c.Add("name", StringColumn(names));
   r.chunks.push_back(std::move(c));
   return r;
+}
+
+Result<QueryResult> Database::RunSource(const sql::Statement& st, const security::Principal* principal) {
+  const sql::SourceStatement& src = *st.source;
+  using K = sql::Statement::Kind;
+  switch (st.kind) {
+    case K::kCreateSource:
+      AURORA_RETURN_IF_ERROR(CheckDatabase(src.database));
+      AURORA_RETURN_IF_ERROR(sources_->Create(src.name, src.table, src.settings, src.if_not_exists));
+      return QueryResult{};
+    case K::kDropSource:
+      AURORA_RETURN_IF_ERROR(sources_->Drop(src.name, src.if_exists));
+      return QueryResult{};
+    case K::kAlterSource:
+      switch (src.action) {
+        case sql::SourceStatement::Action::kPause:
+          AURORA_RETURN_IF_ERROR(sources_->Pause(src.name));
+          break;
+        case sql::SourceStatement::Action::kResume:
+          AURORA_RETURN_IF_ERROR(sources_->Resume(src.name));
+          break;
+        case sql::SourceStatement::Action::kReset:
+          AURORA_RETURN_IF_ERROR(sources_->Reset(src.name, src.reset_to));
+          break;
+      }
+      return QueryResult{};
+    case K::kShowCreateSource: {
+      AURORA_ASSIGN_OR_RETURN(std::string text, sources_->ShowCreate(src.name));
+      return StringResult({"statement"}, {{text}});
+    }
+    case K::kShowSources: {
+      std::vector<kafka::SourceInfo> visible;
+      for (auto& info : sources_->List())
+        if (!principal || access_->Check(*principal, security::Privilege::kSelect, info.table).ok())
+          visible.push_back(std::move(info));
+      SystemState state{*catalog_, query_log_};
+      state.sources = std::move(visible);
+      AURORA_ASSIGN_OR_RETURN(exec::ResultSet rs, aurora::SystemTable("sources", state));
+      QueryResult r;
+      r.names = std::move(rs.names);
+      r.types = std::move(rs.types);
+      r.chunks = std::move(rs.chunks);
+      return r;
+    }
+    default:
+      return AURORA_ERROR(kInternal, "not a source statement");
+  }
 }
 
 Result<QueryResult> Database::Describe(const sql::Statement& st) {
@@ -839,6 +902,21 @@ Status Database::Authorize(const sql::Statement& st, const security::Principal* 
       return alive();  // lists only the tables the principal may read
     case K::kExplain:
       return Authorize(*st.explained, principal);
+    case K::kCreateSource:
+      AURORA_RETURN_IF_ERROR(check(Privilege::kCreate, st.source->table));
+      return check(Privilege::kInsert, st.source->table);
+    case K::kDropSource:
+    case K::kAlterSource:
+    case K::kShowCreateSource: {
+      auto info = sources_->Get(st.source->name);
+      if (!info.ok()) return alive();  // the statement then says the source does not exist
+      const Privilege needed = st.kind == K::kDropSource    ? Privilege::kDrop
+                               : st.kind == K::kAlterSource ? Privilege::kAlter
+                                                            : Privilege::kSelect;
+      return check(needed, info->table);
+    }
+    case K::kShowSources:
+      return alive();  // lists only the sources whose table the principal may read
     case K::kShowGrants:
       // Anyone may see their own grants.
       if (st.access->for_name.empty() || st.access->for_name == p.user) return alive();

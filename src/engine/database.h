@@ -18,6 +18,12 @@
 // fails with kPermissionDenied and changes nothing. CREATE / ALTER / DROP USER and ROLE, GRANT, REVOKE,
 // CREATE / DROP TOKEN and SHOW GRANTS / USERS / ROLES / TOKENS run here too.
 //
+// Sources (kafka/source_manager.h, kept in DATA/meta.db): CREATE SOURCE (needs CREATE and INSERT on its
+// table), ALTER SOURCE ... PAUSE / RESUME / RESET TO (ALTER on its table), DROP SOURCE (DROP on its table),
+// SHOW SOURCES (those whose table the principal may read), SHOW CREATE SOURCE (SELECT on its table), and
+// system.sources / system.source_partitions. Sources run only once StartSources() is called (the server
+// does; the embedded CLI does not).
+//
 // Thread-safe: statements may run concurrently.
 #pragma once
 
@@ -34,6 +40,7 @@
 #include "exec/query_context.h"
 #include "exec/select.h"
 #include "ingest/ingestor.h"
+#include "kafka/source_manager.h"
 #include "security/access_control.h"
 #include "sql/parser/ast.h"
 #include "types/chunk.h"
@@ -111,6 +118,11 @@ class Database {
   Catalog& catalog() { return *catalog_; }
   // Users, roles, grants and tokens; the server authenticates requests here.
   security::AccessControl& access() { return *access_; }
+  // The sources (CREATE SOURCE); for their status and the server's /v1/sources.
+  kafka::SourceManager& sources() { return *sources_; }
+  // Runs the sources (until the Database is destroyed).
+  void StartSources() { sources_->Start(); }
+  ~Database();
 
  private:
   Database(std::unique_ptr<Catalog> catalog, std::unique_ptr<security::AccessControl> access, Clock& clock)
@@ -122,6 +134,7 @@ class Database {
   Status Authorize(const sql::Statement& st, const security::Principal* principal);
   // Users, roles, grants and tokens.
   Result<QueryResult> RunAccess(const sql::Statement& st, const security::Principal* principal);
+  Result<QueryResult> RunSource(const sql::Statement& st, const security::Principal* principal);
   Result<QueryResult> CreateTable(const sql::CreateTable& c, exec::QueryContext& ctx);
   Result<QueryResult> AlterTable(const sql::AlterTable& a, exec::QueryContext& ctx);
   Result<QueryResult> InsertValues(const sql::Insert& ins, exec::QueryContext& ctx);
@@ -152,6 +165,7 @@ class Database {
   std::unique_ptr<security::AccessControl> access_;
   Clock& clock_;
   std::unique_ptr<ingest::Ingestor> ingestor_;
+  std::unique_ptr<kafka::SourceManager> sources_;  // after ingestor_ and catalog_: stops before them
   std::mutex running_mu_;
   std::map<std::string, exec::QueryContext*> running_;  // statements in progress, by query id
   QueryLog query_log_;

@@ -221,6 +221,56 @@ exec::ResultSet MetricsTable(const SystemState& state) {
   return rows.Finish();
 }
 
+Value OptionalTime(int64_t ms) {
+  if (ms <= 0) return Value();
+  return Value(ms);
+}
+
+exec::ResultSet SourcesTable(const std::vector<kafka::SourceInfo>& sources) {
+  Rows rows({{"name", "String"},
+             {"type", "String"},
+             {"table", "String"},
+             {"topic", "String"},
+             {"group", "String"},
+             {"state", "String"},
+             {"partitions", "UInt64"},
+             {"lag", "UInt64"},
+             {"messages", "UInt64"},
+             {"rows", "UInt64"},
+             {"quarantined", "UInt64"},
+             {"messages_per_second", "Float64"},
+             {"last_error", "String"},
+             {"last_error_time", "Nullable(DateTime64(3))"},
+             {"created_at", "DateTime64(3)"}});
+  for (const auto& src : sources) {
+    const kafka::SourceStatus& st = src.status;
+    uint64_t lag = 0;
+    for (const auto& p : st.partitions)
+      if (p.lag > 0) lag += static_cast<uint64_t>(p.lag);
+    rows.Add({S(src.name), S(src.type), S(src.table), S(st.topic), S(st.group), S(st.state),
+              U(st.partitions.size()), U(lag), U(st.messages), U(st.rows), U(st.quarantined),
+              Value(st.messages_per_second), S(st.last_error), OptionalTime(st.last_error_ms),
+              Value(src.created_ms)});
+  }
+  return rows.Finish();
+}
+
+exec::ResultSet SourcePartitionsTable(const std::vector<kafka::SourceInfo>& sources) {
+  Rows rows({{"source", "String"},
+             {"table", "String"},
+             {"topic", "String"},
+             {"partition", "Int32"},
+             {"current_offset", "Int64"},
+             {"high_watermark", "Int64"},
+             {"lag", "Int64"},
+             {"messages", "UInt64"}});
+  for (const auto& src : sources)
+    for (const auto& p : src.status.partitions)
+      rows.Add({S(src.name), S(src.table), S(src.status.topic), Value(int64_t{p.partition}), Value(p.offset),
+                Value(p.high_watermark), Value(p.lag), U(p.messages)});
+  return rows.Finish();
+}
+
 }  // namespace
 
 Result<exec::ResultSet> SystemTable(const std::string& name, const SystemState& state) {
@@ -229,7 +279,10 @@ Result<exec::ResultSet> SystemTable(const std::string& name, const SystemState& 
   if (name == "parts") return PartsTable(state.catalog);
   if (name == "query_log") return QueryLogTable(state.query_log);
   if (name == "metrics") return MetricsTable(state);
-  static const std::vector<std::string> kNames = {"tables", "columns", "parts", "query_log", "metrics"};
+  if (name == "sources") return SourcesTable(state.sources);
+  if (name == "source_partitions") return SourcePartitionsTable(state.sources);
+  static const std::vector<std::string> kNames = {
+      "tables", "columns", "parts", "query_log", "metrics", "sources", "source_partitions"};
   return AURORA_ERROR(kNotFound, "table 'system.{}' does not exist{} (system tables: {})", name,
                       DidYouMean(name, kNames), Joined(kNames));
 }

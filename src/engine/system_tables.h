@@ -6,6 +6,10 @@
 //   system.parts      one row per live part of every table: partition, rows, granules (marks), bytes
 //   system.query_log  the last QueryLog::kCapacity statements, oldest first (kept in memory: a restart
 //                     empties it)
+//   system.sources    one row per source (CREATE SOURCE): its table, topic, group, state, totals, lag
+//                     (summed over its partitions), rate and last error
+//   system.source_partitions  one row per partition a source has been assigned: current_offset (the next
+//                     to read), high_watermark, lag
 //   system.metrics    gauges of now (running queries, tables, parts, unflushed rows, bytes) and counters
 //                     since the tables were opened (flushes, merges)
 //
@@ -19,6 +23,7 @@
 
 #include "catalog/catalog.h"
 #include "exec/select.h"
+#include "kafka/source_manager.h"
 
 namespace aurora {
 
@@ -53,6 +58,7 @@ struct SystemState {
   const QueryLog& query_log;
   size_t running_queries = 0;
   int64_t running_memory = 0;  // bytes held by running statements
+  std::vector<kafka::SourceInfo> sources;
 };
 
 // The rows of system.`name`; NotFound (listing the system tables) for any other name.

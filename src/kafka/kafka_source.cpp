@@ -177,6 +177,18 @@ Result<KafkaSettings> KafkaSettings::Parse(const std::vector<std::pair<std::stri
   return s;
 }
 
+Status KafkaSettings::CheckClient() const {
+  AURORA_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeConf(*this));
+  char err[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
+  if (!rk) {
+    rd_kafka_conf_destroy(conf);
+    return AURORA_ERROR(kInvalidArgument, "the Kafka client rejects these settings: {}", err);
+  }
+  rd_kafka_destroy(rk);
+  return Status::OK();
+}
+
 std::vector<std::pair<std::string, std::string>> KafkaSettings::ToPairs(bool with_secrets) const {
   std::vector<std::pair<std::string, std::string>> out = {
       {"brokers", brokers},

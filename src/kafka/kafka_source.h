@@ -61,6 +61,9 @@ struct KafkaSettings {
   // The SETTINGS of CREATE SOURCE, checked: an unknown, missing, malformed or contradictory setting is an
   // InvalidArgument error that names it.
   static Result<KafkaSettings> Parse(const std::vector<std::pair<std::string, std::string>>& settings);
+  // Makes (and frees) a Kafka client with these settings, which checks what only librdkafka can (e.g. that
+  // ssl_ca_pem holds a certificate, that the SASL mechanism is built in); needs no broker.
+  Status CheckClient() const;
   // As name/value pairs that Parse reads back; secrets left out unless `with_secrets`.
   std::vector<std::pair<std::string, std::string>> ToPairs(bool with_secrets) const;
 };

@@ -1,5 +1,7 @@
 #include "security/access_control.h"
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <thread>
 
@@ -54,6 +56,41 @@ TEST(CryptoTest, RandomBase62IsBase62AndDiffers) {
   EXPECT_EQ(a->size(), 43u);
   EXPECT_NE(*a, *b);
   for (char c : *a) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c))) << c;
+}
+
+TEST(CryptoTest, SealedSecretsOpenOnlyWithTheirKeyAndContext) {
+  const std::string key(32, 'k'), other(32, 'o');
+  auto sealed = Seal(key, "hunter2", "source s1");
+  ASSERT_TRUE(sealed.ok()) << sealed.status().ToString();
+  EXPECT_EQ(sealed->find("hunter2"), std::string::npos);
+  auto again = Seal(key, "hunter2", "source s1");
+  ASSERT_TRUE(again.ok());
+  EXPECT_NE(*sealed, *again);  // a fresh nonce each time
+  auto opened = Open(key, *sealed, "source s1");
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(*opened, "hunter2");
+  EXPECT_EQ(Open(other, *sealed, "source s1").status().code(), ErrorCode::kCorruption);
+  EXPECT_EQ(Open(key, *sealed, "source s2").status().code(), ErrorCode::kCorruption);
+  std::string tampered = *sealed;
+  tampered[14] ^= 1;
+  EXPECT_EQ(Open(key, tampered, "source s1").status().code(), ErrorCode::kCorruption);
+  EXPECT_EQ(Open(key, "short", "source s1").status().code(), ErrorCode::kCorruption);
+  EXPECT_EQ(Seal("short key", "x", "").status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST(CryptoTest, AKeyFileIsMadeOnceWithOwnerOnlyAccess) {
+  TestDir dir;
+  const std::string path = dir.path() + "/secret.key";
+  auto first = LoadOrCreateKeyFile(path, 32);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->size(), 32u);
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto second = LoadOrCreateKeyFile(path, 32);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*first, *second);
+  EXPECT_EQ(LoadOrCreateKeyFile(path, 16).status().code(), ErrorCode::kCorruption);
 }
 
 TEST_F(AccessControlTest, PasswordsAreVerifiedAndStoredHashed) {

@@ -182,6 +182,19 @@ struct AccessStatement {
   int64_t expires_in_seconds = 0;     // CREATE TOKEN ... EXPIRES IN INTERVAL n unit (0: none)
 };
 
+// Sources (Aurora's own): CREATE SOURCE name FROM KAFKA SETTINGS k = 'v', ... INTO [db.]table;
+// DROP SOURCE [IF EXISTS] name; ALTER SOURCE name PAUSE | RESUME | RESET TO 'earliest' | 'latest' | 'time'
+// | unix_ms; SHOW SOURCES; SHOW CREATE SOURCE name.
+struct SourceStatement {
+  std::string name;
+  bool if_exists = false, if_not_exists = false;
+  std::string type;                                           // CREATE: KAFKA (upper-cased)
+  std::vector<std::pair<std::string, std::string>> settings;  // CREATE: names lower-cased, values as text
+  std::string database, table;                                // CREATE: INTO
+  enum class Action : uint8_t { kPause, kResume, kReset } action = Action::kPause;  // ALTER
+  std::string reset_to;                                                             // ALTER ... RESET TO
+};
+
 struct Statement {
   enum class Kind : uint8_t {
     kSelect,
@@ -206,6 +219,11 @@ struct Statement {
     kCreateToken,
     kDropToken,
     kShowTokens,
+    kCreateSource,
+    kDropSource,
+    kAlterSource,
+    kShowSources,
+    kShowCreateSource,
   } kind;
   SelectPtr select;
   std::shared_ptr<CreateTable> create;
@@ -213,6 +231,7 @@ struct Statement {
   std::shared_ptr<Insert> insert;
   std::shared_ptr<Statement> explained;     // kExplain
   std::shared_ptr<AccessStatement> access;  // users, roles, grants, tokens
+  std::shared_ptr<SourceStatement> source;  // sources
   std::string database, table;              // DROP / TRUNCATE / DESCRIBE
   bool if_exists = false;                   // DROP TABLE IF EXISTS
   std::string like;                         // SHOW TABLES LIKE '...'

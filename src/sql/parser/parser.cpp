@@ -175,6 +175,8 @@ class Parser {
         NameList(&s.access->names, "a role name");
       } else if (AcceptKw("TOKEN")) {
         CreateToken(&s);
+      } else if (AcceptKw("SOURCE")) {
+        CreateSource(&s);
       } else {
         s.kind = Statement::Kind::kCreateTable;
         s.create = CreateTableBody();
@@ -190,8 +192,18 @@ class Parser {
         s.access->if_exists = true;
       }
       NameList(&s.access->names, "a name");
+    } else if (IsKw("DROP") && IsKw("SOURCE", 1)) {
+      Next();
+      Next();
+      s.kind = Statement::Kind::kDropSource;
+      s.source = std::make_shared<SourceStatement>();
+      if (AcceptKw("IF")) {
+        ExpectKw("EXISTS");
+        s.source->if_exists = true;
+      }
+      s.source->name = Identifier("a source name");
     } else if (AcceptKw("DROP")) {
-      if (!AcceptKw("TABLE")) Fail("expected TABLE, USER, ROLE or TOKEN after DROP");
+      if (!AcceptKw("TABLE")) Fail("expected TABLE, USER, ROLE, TOKEN or SOURCE after DROP");
       s.kind = Statement::Kind::kDropTable;
       if (AcceptKw("IF")) {
         ExpectKw("EXISTS");
@@ -217,6 +229,10 @@ class Parser {
       }
       s.access->names.push_back(Identifier("a user name"));
       Identified(s.access.get());
+    } else if (IsKw("ALTER") && IsKw("SOURCE", 1)) {
+      Next();
+      Next();
+      AlterSource(&s);
     } else if (IsKw("GRANT") || IsKw("REVOKE")) {
       const bool grant = IsKw("GRANT");
       Next();
@@ -248,8 +264,20 @@ class Parser {
         s.kind = Statement::Kind::kShowTokens;
       }
       OutputFormat(&s);
+    } else if (IsKw("SHOW") && (IsKw("SOURCES", 1) || (IsKw("CREATE", 1) && IsKw("SOURCE", 2)))) {
+      Next();
+      s.source = std::make_shared<SourceStatement>();
+      if (AcceptKw("SOURCES")) {
+        s.kind = Statement::Kind::kShowSources;
+      } else {
+        Next();
+        Next();
+        s.kind = Statement::Kind::kShowCreateSource;
+        s.source->name = Identifier("a source name");
+      }
+      OutputFormat(&s);
     } else if (AcceptKw("SHOW")) {
-      if (!AcceptKw("TABLES")) Fail("expected TABLES, GRANTS, USERS, ROLES or TOKENS after SHOW");
+      if (!AcceptKw("TABLES")) Fail("expected TABLES, SOURCES, GRANTS, USERS, ROLES or TOKENS after SHOW");
       s.kind = Statement::Kind::kShowTables;
       if (AcceptKw("FROM") || AcceptKw("IN")) s.database = Identifier("a database name");
       if (AcceptKw("LIKE")) s.like = StringLiteral("a pattern");
@@ -270,6 +298,60 @@ class Parser {
           "REVOKE)");
     }
     return s;
+  }
+
+  // ---- sources
+  // CREATE SOURCE [IF NOT EXISTS] name FROM KAFKA SETTINGS k = 'v' | number, ... INTO [db.]table
+  void CreateSource(Statement* s) {
+    s->kind = Statement::Kind::kCreateSource;
+    s->source = std::make_shared<SourceStatement>();
+    SourceStatement* src = s->source.get();
+    IfNotExists(&src->if_not_exists);
+    src->name = Identifier("a source name");
+    ExpectKw("FROM");
+    if (!AcceptKw("KAFKA")) Fail("expected KAFKA (the kind of source)");
+    src->type = "KAFKA";
+    ExpectKw("SETTINGS");
+    do {
+      const Token& name_token = Peek();
+      std::string name = Identifier("a setting name");
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (const auto& [seen, _] : src->settings)
+        if (seen == name) FailAt(name_token, fmt::format("setting '{}' is given twice", name));
+      ExpectOp("=");
+      const TokenKind k = Peek().kind;
+      if (k != TokenKind::kString && k != TokenKind::kInteger && k != TokenKind::kFloat)
+        Fail("expected a setting's value: a string in quotes or a number");
+      src->settings.emplace_back(std::move(name), Next().text);
+    } while (AcceptOp(","));
+    ExpectKw("INTO");
+    QualifiedName(&src->database, &src->table);
+  }
+
+  // ALTER SOURCE name PAUSE | RESUME | RESET TO 'earliest' | 'latest' | 'YYYY-MM-DD hh:mm:ss[.fff]' | unix_ms
+  void AlterSource(Statement* s) {
+    s->kind = Statement::Kind::kAlterSource;
+    s->source = std::make_shared<SourceStatement>();
+    SourceStatement* src = s->source.get();
+    src->name = Identifier("a source name");
+    if (AcceptKw("PAUSE")) {
+      src->action = SourceStatement::Action::kPause;
+    } else if (AcceptKw("RESUME")) {
+      src->action = SourceStatement::Action::kResume;
+    } else if (AcceptKw("RESET")) {
+      src->action = SourceStatement::Action::kReset;
+      ExpectKw("TO");
+      if (Peek().kind == TokenKind::kInteger || Peek().kind == TokenKind::kString) {
+        src->reset_to = Next().text;
+      } else if (IsKw("EARLIEST") || IsKw("LATEST")) {
+        src->reset_to = Next().text;
+        for (char& c : src->reset_to) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      } else {
+        Fail("expected EARLIEST, LATEST, a time in quotes or Unix milliseconds after RESET TO");
+      }
+    } else {
+      Fail("expected PAUSE, RESUME or RESET TO after ALTER SOURCE name");
+    }
   }
 
   // ---- users, roles, grants, tokens

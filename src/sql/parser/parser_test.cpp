@@ -335,6 +335,49 @@ TEST(ParserTest, UsersRolesGrantsAndTokens) {
             std::string::npos);
 }
 
+TEST(ParserTest, SourceStatements) {
+  auto c = ParseStatement(
+      "CREATE SOURCE IF NOT EXISTS clicks FROM KAFKA SETTINGS Brokers = 'b:9092', topic = 't', "
+      "group = 'g', batch_rows = 5000 INTO db.events");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->kind, Statement::Kind::kCreateSource);
+  EXPECT_TRUE(c->source->if_not_exists);
+  EXPECT_EQ(c->source->name, "clicks");
+  EXPECT_EQ(c->source->type, "KAFKA");
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(c->source->settings,
+            (Pairs{{"brokers", "b:9092"}, {"topic", "t"}, {"group", "g"}, {"batch_rows", "5000"}}));
+  EXPECT_EQ(c->source->database, "db");
+  EXPECT_EQ(c->source->table, "events");
+
+  auto r = ParseStatement("ALTER SOURCE clicks RESET TO '2026-01-01 00:00:00'");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->source->action, SourceStatement::Action::kReset);
+  EXPECT_EQ(r->source->reset_to, "2026-01-01 00:00:00");
+  EXPECT_EQ(ParseStatement("ALTER SOURCE clicks RESET TO Earliest")->source->reset_to, "earliest");
+  EXPECT_EQ(ParseStatement("ALTER SOURCE clicks RESET TO 1700000000000")->source->reset_to, "1700000000000");
+  EXPECT_EQ(ParseStatement("ALTER SOURCE clicks RESUME")->source->action, SourceStatement::Action::kResume);
+  auto d = ParseStatement("DROP SOURCE IF EXISTS clicks");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->kind, Statement::Kind::kDropSource);
+  EXPECT_TRUE(d->source->if_exists);
+  EXPECT_EQ(ParseStatement("SHOW SOURCES FORMAT JSON")->kind, Statement::Kind::kShowSources);
+  auto sc = ParseStatement("SHOW CREATE SOURCE clicks");
+  ASSERT_TRUE(sc.ok());
+  EXPECT_EQ(sc->kind, Statement::Kind::kShowCreateSource);
+  EXPECT_EQ(sc->source->name, "clicks");
+
+  EXPECT_NE(Error("CREATE SOURCE s FROM PULSAR SETTINGS a = 'b' INTO t").find("expected KAFKA"),
+            std::string::npos);
+  EXPECT_NE(Error("CREATE SOURCE s FROM KAFKA SETTINGS topic = 'a', topic = 'b' INTO t").find("given twice"),
+            std::string::npos);
+  EXPECT_NE(Error("CREATE SOURCE s FROM KAFKA SETTINGS topic = x INTO t").find("a string in quotes"),
+            std::string::npos);
+  EXPECT_NE(Error("CREATE SOURCE s FROM KAFKA SETTINGS topic = 'x'").find("expected INTO"),
+            std::string::npos);
+  EXPECT_NE(Error("ALTER SOURCE s STOP").find("expected PAUSE, RESUME or RESET TO"), std::string::npos);
+}
+
 TEST(ParserTest, SplitStatementsRespectsStringsCommentsAndInlineData) {
   auto parts = SplitStatements("SELECT 'a;b'; -- c;d\n SELECT 2;;\n/* ; */ INSERT INTO t FORMAT CSV\n1;2\n");
   ASSERT_TRUE(parts.ok());
