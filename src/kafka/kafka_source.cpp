@@ -51,6 +51,8 @@ Result<rd_kafka_conf_t*> MakeConf(const KafkaSettings& s) {
       {"heartbeat.interval.ms", std::to_string(std::max<int64_t>(100, s.session_timeout_ms / 5))},
       // New partitions are found within seconds, and the group rebalances to take them.
       {"topic.metadata.refresh.interval.ms", "2000"},
+      // A source never creates its topic (a mistyped name would otherwise become a new, empty topic).
+      {"allow.auto.create.topics", "false"},
       // A message up to the limit (and a little more, to be able to quarantine what is over it).
       {"fetch.message.max.bytes", std::to_string(std::max<uint64_t>(1 << 20, s.max_message_bytes + 1024))},
       {"reconnect.backoff.ms", "100"},
@@ -716,18 +718,40 @@ void KafkaSource::Run() {
       while (rate_samples_.size() > 2 && now - rate_samples_.front().first > 5000)
         rate_samples_.erase(rate_samples_.begin());
     }
-    if (broker_trouble && now - last_trouble_probe_ms >= 1000) {
+    // Once a second while in trouble or without partitions, the broker is asked about the topic: a topic
+    // that does not exist (yet) or a broker that does not answer is `retrying` with the reason, until both
+    // are back. (librdkafka itself only waits for the topic, silently.)
+    bool unassigned;
+    {
+      std::lock_guard lock(mu_);
+      unassigned = partitions_.empty();
+    }
+    if ((broker_trouble || unassigned) && now - last_trouble_probe_ms >= 1000) {
       last_trouble_probe_ms = now;
+      // Every topic is listed, rather than asking for this one by name: a request naming a topic makes
+      // brokers that auto-create topics create it.
       const rd_kafka_metadata_t* md = nullptr;
-      if (rd_kafka_metadata(consumer->rk, 0, nullptr, &md, 500) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        bool topic_ok = false;
+      const rd_kafka_resp_err_t e = rd_kafka_metadata(consumer->rk, 1, nullptr, &md, 500);
+      if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rd_kafka_resp_err_t topic_err = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
         for (int i = 0; i < md->topic_cnt; ++i)
-          if (settings_.topic == md->topics[i].topic && md->topics[i].err == 0) topic_ok = true;
+          if (settings_.topic == md->topics[i].topic) topic_err = md->topics[i].err;
         rd_kafka_metadata_destroy(md);
-        if (topic_ok) {
-          broker_trouble = false;
-          SetState("running");
+        if (topic_err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+          if (broker_trouble) {
+            broker_trouble = false;
+            SetState("running");
+          }
+        } else {
+          broker_trouble = true;
+          SetError("retrying",
+                   topic_err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
+                       ? fmt::format("topic '{}' does not exist (yet); waiting for it", settings_.topic)
+                       : fmt::format("topic '{}': {}", settings_.topic, rd_kafka_err2str(topic_err)));
         }
+      } else if (broker_trouble || e != RD_KAFKA_RESP_ERR__TIMED_OUT) {
+        broker_trouble = true;
+        SetError("retrying", fmt::format("broker: {}", rd_kafka_err2str(e)));
       }
     }
   }

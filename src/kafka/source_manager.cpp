@@ -271,6 +271,8 @@ std::vector<SourceInfo> SourceManager::List() const {
     info.type = "kafka";
     info.table = e.table;
     info.created_ms = e.created_ms;
+    info.paused = e.paused;
+    info.settings = e.source->settings().ToPairs(/*with_secrets=*/false);
     info.status = e.source->Stats();
     if (!running_) info.status.state = "stopped";
     out.push_back(std::move(info));

@@ -38,6 +38,8 @@ struct SourceInfo {
   std::string type;  // "kafka"
   std::string table;
   int64_t created_ms = 0;
+  bool paused = false;                                        // as defined (ALTER SOURCE ... PAUSE)
+  std::vector<std::pair<std::string, std::string>> settings;  // without the password
   SourceStatus status;  // state "stopped" when sources are not running in this process
 };
 

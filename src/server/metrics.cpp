@@ -98,7 +98,8 @@ double ServerMetrics::IngestRate(const std::string& table) const {
   return static_cast<double>(rows) / 60.0;
 }
 
-std::string ServerMetrics::Render(Catalog& catalog, int64_t connections, int64_t in_flight) const {
+std::string ServerMetrics::Render(Catalog& catalog, const std::vector<kafka::SourceInfo>& sources,
+                                  int64_t connections, int64_t in_flight) const {
   std::string out;
   auto add = std::back_inserter(out);
   Header(&out, "aurora_queries_total", "counter", "Statements run, by outcome.");
@@ -149,6 +150,31 @@ std::string ServerMetrics::Render(Catalog& catalog, int64_t connections, int64_t
   gauge("aurora_table_flushes_total", "counter", "Buffer flushes since start.",
         [](auto& s) { return s.flushes; });
   gauge("aurora_table_merges_total", "counter", "Merges since start.", [](auto& s) { return s.merges; });
+  auto source_metric = [&](std::string_view metric, std::string_view type, std::string_view help,
+                           auto field) {
+    Header(&out, metric, type, help);
+    for (const auto& src : sources)
+      fmt::format_to(add, "{}{{source=\"{}\",table=\"{}\"}} {}\n", metric, PromLabel(src.name),
+                     PromLabel(src.table), field(src.status));
+  };
+  source_metric("aurora_source_messages_total", "counter", "Messages a source read and wrote since start.",
+                [](const kafka::SourceStatus& s) { return s.messages; });
+  source_metric("aurora_source_rows_total", "counter", "Rows a source appended since start.",
+                [](const kafka::SourceStatus& s) { return s.rows; });
+  source_metric("aurora_source_quarantined_total", "counter", "Messages a source quarantined since start.",
+                [](const kafka::SourceStatus& s) { return s.quarantined; });
+  source_metric("aurora_source_lag", "gauge", "Messages behind the end of the source's partitions.",
+                [](const kafka::SourceStatus& s) {
+                  int64_t lag = 0;
+                  for (const auto& p : s.partitions) lag += std::max<int64_t>(0, p.lag);
+                  return lag;
+                });
+  source_metric("aurora_source_messages_per_second", "gauge", "A source's rate over the last seconds.",
+                [](const kafka::SourceStatus& s) { return s.messages_per_second; });
+  Header(&out, "aurora_source_state", "gauge", "1 for the state each source is in.");
+  for (const auto& src : sources)
+    fmt::format_to(add, "aurora_source_state{{source=\"{}\",state=\"{}\"}} 1\n", PromLabel(src.name),
+                   src.status.state);
   Header(&out, "aurora_memory_resident_bytes", "gauge", "Resident set size of the process.");
   fmt::format_to(add, "aurora_memory_resident_bytes {}\n", ResidentBytes());
   Header(&out, "aurora_http_connections", "gauge", "Open HTTP connections.");

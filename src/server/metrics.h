@@ -9,6 +9,9 @@
 //   aurora_ingest_errors_total{table}            rows it quarantined
 //   aurora_ingest_duration_seconds               histogram of events requests
 //   aurora_table_rows / _parts / _bytes_on_disk / _wal_bytes / _merges_total / _flushes_total {table}
+//   aurora_source_messages_total / _rows_total / _quarantined_total / _lag / _messages_per_second
+//                                   {source,table}  each source's figures (kafka/kafka_source.h)
+//   aurora_source_state{source,state}            1 for the state a source is in
 //   aurora_memory_resident_bytes                 the process's resident set size
 //   aurora_http_connections, aurora_http_requests_in_flight
 //
@@ -23,6 +26,9 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
+
+#include "kafka/source_manager.h"
 
 namespace aurora {
 class Catalog;
@@ -54,7 +60,9 @@ class ServerMetrics {
   double IngestRate(const std::string& table) const;
 
   // The whole exposition: these metrics, then the tables' storage figures and process memory.
-  std::string Render(Catalog& catalog, int64_t connections, int64_t in_flight) const;
+  // With the sources' figures (per source: messages, rows, quarantined, lag, rate, state).
+  std::string Render(Catalog& catalog, const std::vector<kafka::SourceInfo>& sources, int64_t connections,
+                     int64_t in_flight) const;
 
  private:
   struct TableCounters {

@@ -204,6 +204,7 @@ void Server::Run() {
     });
     demo_->Start();
   }
+  db_.StartSources();
   ready_ = true;
   std::vector<std::thread> threads;
   for (uint32_t i = 1; i < config_.threads; ++i) threads.emplace_back([this] { io_.run(); });
@@ -217,6 +218,7 @@ void Server::Shutdown() {
   ready_ = false;
   shutdown_thread_ = std::thread([this] {
     if (demo_) demo_->Stop();
+    db_.sources().Stop();  // each writes what it has read
     api_->StopAccepting();
     if (clickhouse_) clickhouse_->StopAccepting();
     const auto deadline =
@@ -359,7 +361,7 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       int64_t connections = api_->open_connections() + (clickhouse_ ? clickhouse_->open_connections() : 0);
       int64_t in_flight = api_->active_requests() + (clickhouse_ ? clickhouse_->active_requests() : 0);
-      r.body = metrics_.Render(db_.catalog(), connections, in_flight);
+      r.body = metrics_.Render(db_.catalog(), db_.sources().List(), connections, in_flight);
       return r;
     }
     if (path == "/v1/openapi.json") {
@@ -384,6 +386,7 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
       if (!get && req.method != http::verb::delete_) return method_not_allowed("GET, DELETE");
       return ApiTable(req, *caller, path.substr(11));
     }
+    if (path == "/v1/sources" || path.rfind("/v1/sources/", 0) == 0) return ApiSources(req, *caller);
     for (const char* prefix : {"/v1/me", "/v1/users", "/v1/roles", "/v1/grants", "/v1/tokens"})
       if (path.rfind(prefix, 0) == 0) return ApiAccess(req, *caller);
     return ErrorResponse(AURORA_ERROR(kNotFound, "no route {} {}; GET /v1/openapi.json describes the API",

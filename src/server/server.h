@@ -75,6 +75,8 @@ class Server {
   HttpResponse ApiEvents(HttpRequest& req, const Caller& caller);
   HttpResponse ApiTables(HttpRequest& req, const Caller& caller);
   HttpResponse ApiTable(HttpRequest& req, const Caller& caller, const std::string& name);
+  // /v1/sources (api_sources.cpp).
+  HttpResponse ApiSources(HttpRequest& req, const Caller& caller);
   // /v1/me, /v1/users, /v1/roles, /v1/grants, /v1/tokens (api_access.cpp).
   HttpResponse ApiAccess(HttpRequest& req, const Caller& caller);
 

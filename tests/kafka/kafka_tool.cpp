@@ -5,6 +5,10 @@
 //       ports and prints "bootstrap HOST:PORT,..." once it listens. Then reads commands, one per line, from
 //       standard input, answering each with "ok" or "error: ...":
 //         create TOPIC PARTITIONS    down BROKER_ID    up BROKER_ID
+//         hide TOPIC    show TOPIC
+//       `hide` makes the broker answer "unknown topic or partition" for TOPIC, as a broker answers for a
+//       topic that does not exist; `show` makes it appear. (The mock cluster creates any topic a client
+//       asks about, so a topic that does not exist yet is modelled this way.)
 //       It exits at the end of its input or on SIGTERM.
 //   kafka_tool produce --brokers LIST --topic NAME [--rate N] [--key-prefix P]
 //       Sends each line of standard input as one message, keyed by its line number (so messages spread
@@ -100,6 +104,11 @@ int Broker(int argc, char** argv) {
       in >> id;
       e = cmd == "down" ? rd_kafka_mock_broker_set_down(cluster, id)
                         : rd_kafka_mock_broker_set_up(cluster, id);
+    } else if (cmd == "hide" || cmd == "show") {
+      in >> name;
+      rd_kafka_mock_topic_set_error(
+          cluster, name.c_str(),
+          cmd == "hide" ? RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART : RD_KAFKA_RESP_ERR_NO_ERROR);
     } else if (cmd.empty()) {
       continue;
     } else {
