@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
@@ -240,6 +241,106 @@ Result<std::map<int32_t, int64_t>> KafkaSource::ParsePosition(std::string_view t
   return out;
 }
 
+namespace {
+
+// The virtual columns (_key, _partition, _offset, _timestamp) that a source's table has, and so stores.
+struct VirtualColumns {
+  bool key = false, key_nullable = false, partition = false, offset = false, timestamp = false;
+  TypeId timestamp_type = TypeId::kInt64;
+  bool any() const { return key || partition || offset || timestamp; }
+  std::string csv_header;  // CSVWithNames header: the other columns in table order, then these
+
+  static VirtualColumns Of(const storage::TableSchema& schema) {
+    VirtualColumns v;
+    std::string others, virtuals;
+    for (const auto& c : schema.columns) {
+      bool is_virtual = true;
+      if (c.name == "_key") {
+        v.key = true;
+        v.key_nullable = c.type->IsNullable();
+      } else if (c.name == "_partition") {
+        v.partition = true;
+      } else if (c.name == "_offset") {
+        v.offset = true;
+      } else if (c.name == "_timestamp") {
+        v.timestamp = true;
+        v.timestamp_type = c.type->Base().id();
+      } else {
+        is_virtual = false;
+      }
+      std::string& list = is_virtual ? virtuals : others;
+      list += (list.empty() ? "" : ",") + c.name;
+    }
+    v.csv_header = others + (others.empty() || virtuals.empty() ? "" : ",") + virtuals;
+    return v;
+  }
+
+  // The message's time as the column takes it: seconds with milliseconds for DateTime64, seconds for
+  // DateTime, milliseconds otherwise.
+  std::string Timestamp(int64_t ms) const {
+    if (timestamp_type == TypeId::kDateTime64) return fmt::format("{}.{:03}", ms / 1000, ms % 1000);
+    if (timestamp_type == TypeId::kDateTime) return std::to_string(ms / 1000);
+    return std::to_string(ms);
+  }
+
+  // `"_partition":3,"_offset":7,...` for a JSON object (no trailing comma).
+  std::string JsonFields(const rd_kafka_message_t* m) const {
+    std::string out;
+    auto add = [&](std::string_view name, const std::string& value) {
+      out += (out.empty() ? "\"" : ",\"") + std::string(name) + "\":" + value;
+    };
+    if (partition) add("_partition", std::to_string(m->partition));
+    if (offset) add("_offset", std::to_string(m->offset));
+    if (timestamp) {
+      const int64_t ms = std::max<int64_t>(0, rd_kafka_message_timestamp(m, nullptr));
+      const std::string t = Timestamp(ms);
+      add("_timestamp", timestamp_type == TypeId::kDateTime64 ? "\"" + t + "\"" : t);
+    }
+    if (key) {
+      if (!m->key) {
+        add("_key", key_nullable ? "null" : "\"\"");
+      } else {
+        std::string k = "\"";
+        for (unsigned char c : std::string_view(static_cast<const char*>(m->key), m->key_len)) {
+          if (c == '"' || c == '\\') {
+            k += '\\';
+            k += static_cast<char>(c);
+          } else if (c < 0x20) {
+            k += fmt::format("\\u{:04x}", c);
+          } else {
+            k += static_cast<char>(c);
+          }
+        }
+        add("_key", k + "\"");
+      }
+    }
+    return out;
+  }
+
+  // `,3,7,...` after a CSV record, in the header's order (the table's order of these columns).
+  std::string CsvFields(const storage::TableSchema& schema, const rd_kafka_message_t* m) const {
+    std::string out;
+    for (const auto& c : schema.columns) {
+      if (c.name == "_partition") {
+        out += "," + std::to_string(m->partition);
+      } else if (c.name == "_offset") {
+        out += "," + std::to_string(m->offset);
+      } else if (c.name == "_timestamp") {
+        out += "," + Timestamp(std::max<int64_t>(0, rd_kafka_message_timestamp(m, nullptr)));
+      } else if (c.name == "_key") {
+        out += ",\"";
+        if (m->key)
+          for (char ch : std::string_view(static_cast<const char*>(m->key), m->key_len))
+            out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        out += '"';
+      }
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
 // Messages read and not yet written.
 struct KafkaSource::Batch {
   std::string data;                                // one line per message
@@ -249,6 +350,10 @@ struct KafkaSource::Batch {
   std::map<int32_t, uint64_t> per_partition;       // messages per partition
   uint64_t messages = 0;
   int64_t first_ms = 0;
+  // The table's virtual columns when the batch began; with any, a CSV batch is written as CSVWithNames.
+  VirtualColumns virtuals;
+  std::optional<storage::TableSchema> schema;
+  std::string format;
   bool empty() const { return messages == 0; }
 };
 
@@ -467,7 +572,7 @@ void KafkaSource::Run() {
     std::map<int32_t, int64_t> next = position;
     for (const auto& [p, o] : batch.next) next[p] = o;
     ingest::IngestOptions o;
-    o.format = settings_.format;
+    o.format = batch.format.empty() ? settings_.format : batch.format;
     o.source = source_key;
     o.position_source = source_key;
     o.position = FormatPosition(next);
@@ -665,7 +770,18 @@ void KafkaSource::Run() {
         }
         const int32_t p = m->partition;
         const int64_t off = m->offset;
-        if (batch.empty()) batch.first_ms = now;
+        if (batch.empty()) {
+          batch.first_ms = now;
+          if (auto t = catalog_.GetTable(table_); t.ok()) {
+            batch.schema = (*t)->schema();
+            batch.virtuals = VirtualColumns::Of(*batch.schema);
+          }
+          if (batch.virtuals.any() && settings_.format == "CSV") {
+            batch.format = "CSVWithNames";
+            batch.data = batch.virtuals.csv_header + "\n";
+            batch.lines.emplace_back(-1, -1);  // the header's line
+          }
+        }
         ++batch.messages;
         ++batch.per_partition[p];
         batch.next[p] = off + 1;
@@ -683,6 +799,21 @@ void KafkaSource::Run() {
           const char* payload = static_cast<const char*>(m->payload);
           const size_t start = batch.data.size();
           batch.data.append(payload, m->len);
+          if (batch.virtuals.any()) {
+            if (settings_.format == "JSONEachRow") {
+              // The message's own fields follow the virtual ones: {"_partition":3,...,"price":1}.
+              const size_t brace = batch.data.find_first_not_of(" \t\r\n", start);
+              if (brace != std::string::npos && batch.data[brace] == '{') {
+                const size_t next = batch.data.find_first_not_of(" \t\r\n", brace + 1);
+                const bool empty_object = next != std::string::npos && batch.data[next] == '}';
+                batch.data.insert(brace + 1, batch.virtuals.JsonFields(m) + (empty_object ? "" : ","));
+              }
+            } else {
+              while (batch.data.size() > start && (batch.data.back() == '\n' || batch.data.back() == '\r'))
+                batch.data.pop_back();
+              batch.data += batch.virtuals.CsvFields(*batch.schema, m);
+            }
+          }
           if (settings_.format == "JSONEachRow") {
             // A JSON message is one line (newlines outside strings are only whitespace).
             for (size_t i = start; i < batch.data.size(); ++i)

@@ -372,5 +372,59 @@ TEST_F(KafkaSourceTest, CreateSourceRejectsBadSettingsWithClearErrors) {
   EXPECT_EQ(create(""), "ok");
 }
 
+TEST_F(KafkaSourceTest, VirtualColumnsAreStoredWhenTheTableHasThem) {
+  ASSERT_EQ(Scalar("CREATE TABLE events (id UInt64, _key String, _partition Int32, _offset Int64, "
+                   "_timestamp DateTime64(3)) ENGINE = MergeTree ORDER BY id"),
+            "");
+  std::string data;
+  for (int i = 0; i < 500; ++i) data += fmt::format("{{\"id\": {}}}\n", i);
+  data += "{}\n";  // an empty object: only the virtual columns
+  broker_.Produce(data);
+  auto source = MakeSource();
+  source->Start(false);
+  EXPECT_EQ(WaitFor("SELECT count() FROM events", "501"), "501");
+  EXPECT_EQ(Scalar("SELECT uniqExact(_partition * 1000000 + _offset) FROM events"), "501");
+  EXPECT_EQ(Scalar("SELECT countIf(_key = toString(id)) FROM events WHERE id > 0 OR _key = '0'"), "500");
+  EXPECT_EQ(Scalar("SELECT _key FROM events WHERE _key = '500'"), "500");  // the empty object's key
+  EXPECT_EQ(Scalar("SELECT uniqExact(_partition) FROM events"), "8");
+  // Per partition, offsets run from 0 without a gap.
+  EXPECT_EQ(
+      Scalar("SELECT sum(m) FROM (SELECT max(_offset) + 1 - count() AS m FROM events GROUP BY _partition)"),
+      "0");
+  EXPECT_EQ(Scalar("SELECT countIf(_timestamp > now() - 600 AND _timestamp <= now() + 60) FROM events"),
+            "501");
+  EXPECT_EQ(Scalar("SELECT count() FROM system.tables WHERE name = 'events_quarantine'"), "0");
+}
+
+TEST(KafkaSourceCsvTest, VirtualColumnsFollowACsvRecord) {
+  Broker broker(4);
+  TestDir dir;
+  auto db = Database::Open(FileSystem::Posix(), dir.path(), Clock::System());
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)
+                  ->Execute("CREATE TABLE events (_offset Int64, id UInt64, name String, _partition Int32) "
+                            "ENGINE = MergeTree ORDER BY id")
+                  .ok());
+  broker.Produce("1,\"a\"\n2,\"b, with a comma\"\n3,\"c\"\n");
+  auto settings = KafkaSettings::Parse(
+      {{"brokers", broker.bootstrap()}, {"topic", "events"}, {"group", "g"}, {"format", "CSV"}});
+  ASSERT_TRUE(settings.ok());
+  ingest::Ingestor ingestor((*db)->catalog(), Clock::System());
+  KafkaSource source("csv", "events", *settings, "i", (*db)->catalog(), ingestor, Clock::System());
+  source.Start(false);
+  std::string got;
+  for (int i = 0; i < 600 && got != "3"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto r = (*db)->Execute("SELECT count() FROM events");
+    got = r.ok() ? ValueToString(r->chunks[0].columns[0]->ValueAt(0)) : "";
+  }
+  ASSERT_EQ(got, "3");
+  auto r = (*db)->Execute(
+      "SELECT name, _offset >= 0 AND _partition >= 0 AND _partition < 4 FROM events ORDER BY id");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(ValueToString(r->chunks[0].columns[0]->ValueAt(1)), "b, with a comma");
+  for (size_t row = 0; row < 3; ++row) EXPECT_EQ(ValueToString(r->chunks[0].columns[1]->ValueAt(row)), "1");
+}
+
 }  // namespace
 }  // namespace aurora::kafka
