@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 DATA ?= data
 
-.PHONY: all bootstrap build run test test-asan fuzz bench bench-storage bench-queries bench-ingest format clean
+.PHONY: all bootstrap build run test test-asan fuzz bench bench-storage bench-queries bench-ingest bench-kafka format clean
 
 all: build
 
@@ -58,6 +58,13 @@ bench-ingest: bootstrap
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release
 	@bench/ingest_http.sh $(BENCH_ROWS)
+
+# Kafka sources: events/s beside a bare librdkafka consumer, and produce-to-visible times at 50k events/s
+# (not part of `make test`).
+bench-kafka: bootstrap
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+	@bench/kafka.sh $(BENCH_ROWS)
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

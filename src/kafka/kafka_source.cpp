@@ -56,6 +56,9 @@ Result<rd_kafka_conf_t*> MakeConf(const KafkaSettings& s) {
       {"allow.auto.create.topics", "false"},
       // A message up to the limit (and a little more, to be able to quarantine what is over it).
       {"fetch.message.max.bytes", std::to_string(std::max<uint64_t>(1 << 20, s.max_message_bytes + 1024))},
+      // A fetch the broker holds for want of data ends within 100 ms (a broker answers at once when data
+      // comes; some, such as librdkafka's mock cluster, only when the wait ends).
+      {"fetch.wait.max.ms", "100"},
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "5000"},
       {"log_level", "3"},
