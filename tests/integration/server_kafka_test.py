@@ -258,6 +258,9 @@ class KafkaSourceTest(unittest.TestCase):
                     self.assertEqual(r.status, 400, (extra, r))
                     self.assertIn(word, r.json()["error"]["message"], extra)
                 self.assertEqual(s.request("GET", "/v1/sources").json()["sources"], [])
+                paths = s.request("GET", "/v1/openapi.json").json()["paths"]
+                for path in ("/v1/sources", "/v1/sources/{name}", "/v1/sources/{name}/reset"):
+                    self.assertIn(path, paths)
                 # By SQL too; and a good one with a password never shows it.
                 r = s.sql("CREATE SOURCE bad FROM KAFKA SETTINGS brokers = 'b:1', topic = 't', group = 'g', "
                           "security_protocol = 'sasl_ssl' INTO t", expect=400)
