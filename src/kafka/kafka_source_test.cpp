@@ -1,5 +1,6 @@
 #include "kafka/kafka_source.h"
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -370,6 +371,55 @@ TEST_F(KafkaSourceTest, CreateSourceRejectsBadSettingsWithClearErrors) {
   EXPECT_NE(create(", colour = 'blue'").find("colour"), std::string::npos);
   EXPECT_EQ(Scalar("SELECT count() FROM system.sources"), "0");
   EXPECT_EQ(create(""), "ok");
+}
+
+// Partitions that join a running source's assignment, never consumed before (as partitions added to a topic
+// are, once the client sees them), start at `start` and are read whole. Here another member of the group
+// holds half the partitions without consuming them, then leaves.
+TEST_F(KafkaSourceTest, PartitionsJoiningTheAssignmentWhileRunningAreReadFromTheStart) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  for (auto [k, v] : {std::pair{"bootstrap.servers", broker_.bootstrap().c_str()},
+                      {"group.id", "g1"},
+                      {"enable.auto.commit", "false"},
+                      {"session.timeout.ms", "10000"},
+                      {"log_level", "2"}})
+    ASSERT_EQ(rd_kafka_conf_set(conf, k, v, err, sizeof(err)), RD_KAFKA_CONF_OK) << err;
+  rd_kafka_t* other = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
+  ASSERT_NE(other, nullptr) << err;
+  rd_kafka_poll_set_consumer(other);
+  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(topics, "events", RD_KAFKA_PARTITION_UA);
+  rd_kafka_subscribe(other, topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+  std::atomic<bool> stop_other{false};
+  std::thread poller([&] {
+    while (!stop_other) {
+      // Polls to stay in the group, and drops what it gets: nothing is committed.
+      if (rd_kafka_message_t* m = rd_kafka_consumer_poll(other, 50)) rd_kafka_message_destroy(m);
+    }
+  });
+  auto source = MakeSource("g1");
+  source->Start(false);
+  // Both members hold partitions.
+  for (int i = 0; i < 600 && source->Stats().partitions.size() != 4; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(source->Stats().partitions.size(), 4u);
+  sources::EventGenerator gen({.seed = 21, .rows = 800});
+  std::string data;
+  gen.NextNdjson(800, &data);
+  broker_.Produce(data);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const std::string half = Scalar("SELECT count() FROM events");
+  EXPECT_GT(std::stoi(half), 0);
+  EXPECT_LT(std::stoi(half), 800);
+  // The other member leaves: its partitions join the source's assignment and are read from the start.
+  stop_other = true;
+  poller.join();
+  rd_kafka_consumer_close(other);
+  rd_kafka_destroy(other);
+  EXPECT_EQ(WaitFor("SELECT count() FROM events", "800"), "800");
+  EXPECT_EQ(source->Stats().partitions.size(), 8u);
 }
 
 TEST_F(KafkaSourceTest, VirtualColumnsAreStoredWhenTheTableHasThem) {
