@@ -855,12 +855,12 @@ void KafkaSource::Run() {
     // Once a second while in trouble or without partitions, the broker is asked about the topic: a topic
     // that does not exist (yet) or a broker that does not answer is `retrying` with the reason, until both
     // are back. (librdkafka itself only waits for the topic, silently.)
-    bool unassigned;
-    {
+    // (The lock is taken once a second, not per message.)
+    auto unassigned = [&] {
       std::lock_guard lock(mu_);
-      unassigned = partitions_.empty();
-    }
-    if ((broker_trouble || unassigned) && now - last_trouble_probe_ms >= 1000) {
+      return partitions_.empty();
+    };
+    if (now - last_trouble_probe_ms >= 1000 && (broker_trouble || unassigned())) {
       last_trouble_probe_ms = now;
       // Every topic is listed, rather than asking for this one by name: a request naming a topic makes
       // brokers that auto-create topics create it.

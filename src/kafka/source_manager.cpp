@@ -262,28 +262,31 @@ Status SourceManager::Reset(const std::string& name, const std::string& to) {
   return source->Reset(target).WithContext(fmt::format("source {}", name));
 }
 
+SourceInfo SourceManager::Info(const std::string& name, const Entry& e) const {
+  SourceInfo info;
+  info.name = name;
+  info.type = "kafka";
+  info.table = e.table;
+  info.created_ms = e.created_ms;
+  info.paused = e.paused;
+  info.settings = e.source->settings().ToPairs(/*with_secrets=*/false);
+  info.status = e.source->Stats();
+  if (!running_) info.status.state = "stopped";
+  return info;
+}
+
 std::vector<SourceInfo> SourceManager::List() const {
   std::lock_guard lock(mu_);
   std::vector<SourceInfo> out;
-  for (const auto& [name, e] : sources_) {
-    SourceInfo info;
-    info.name = name;
-    info.type = "kafka";
-    info.table = e.table;
-    info.created_ms = e.created_ms;
-    info.paused = e.paused;
-    info.settings = e.source->settings().ToPairs(/*with_secrets=*/false);
-    info.status = e.source->Stats();
-    if (!running_) info.status.state = "stopped";
-    out.push_back(std::move(info));
-  }
+  for (const auto& [name, e] : sources_) out.push_back(Info(name, e));
   return out;
 }
 
 Result<SourceInfo> SourceManager::Get(const std::string& name) const {
-  for (auto& info : List())
-    if (info.name == name) return info;
-  return AURORA_ERROR(kNotFound, "source {} does not exist", name);
+  std::lock_guard lock(mu_);
+  auto it = sources_.find(name);
+  if (it == sources_.end()) return AURORA_ERROR(kNotFound, "source {} does not exist", name);
+  return Info(name, it->second);
 }
 
 Result<std::string> SourceManager::ShowCreate(const std::string& name) const {

@@ -92,6 +92,7 @@ class SourceManager {
         ingestor_(ingestor),
         clock_(clock) {}
   Status Load();
+  SourceInfo Info(const std::string& name, const Entry& e) const;  // REQUIRES: mu_ held
   Result<Entry*> Find(const std::string& name);
   Status SetPaused(const std::string& name, bool paused);
 

@@ -68,6 +68,14 @@ Result<std::string> SettingText(const std::string& name, const json& v) {
   return AURORA_ERROR(kInvalidArgument, "setting \"{}\" must be a string or a whole number", name);
 }
 
+// 405 naming the methods `path` takes.
+HttpResponse MethodNotAllowed(const std::string& path, const char* allow) {
+  HttpResponse r = ErrorResponse(AURORA_ERROR(kInvalidArgument, "{} takes {}", path, allow));
+  r.status = 405;
+  r.headers.emplace_back("Allow", allow);
+  return r;
+}
+
 }  // namespace
 
 HttpResponse Server::ApiSources(HttpRequest& req, const Caller& caller) {
@@ -81,12 +89,7 @@ HttpResponse Server::ApiSources(HttpRequest& req, const Caller& caller) {
         if (Allowed(caller, security::Privilege::kSelect, info.table).ok()) list.push_back(SourceJson(info));
       return JsonResponse(200, json{{"sources", list}}.dump());
     }
-    if (req.method != http::verb::post) {
-      HttpResponse r = ErrorResponse(AURORA_ERROR(kInvalidArgument, "/v1/sources takes GET or POST"));
-      r.status = 405;
-      r.headers.emplace_back("Allow", "GET, POST");
-      return r;
-    }
+    if (req.method != http::verb::post) return MethodNotAllowed(req.path, "GET, POST");
     json doc = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
     if (!doc.is_object())
       return ErrorResponse(AURORA_ERROR(kInvalidArgument,
@@ -142,20 +145,12 @@ HttpResponse Server::ApiSources(HttpRequest& req, const Caller& caller) {
       if (Status st = sources.Drop(name, false); !st.ok()) return ErrorResponse(st);
       return JsonResponse(200, json{{"dropped", name}}.dump());
     }
-    HttpResponse r = ErrorResponse(AURORA_ERROR(kInvalidArgument, "{} takes GET or DELETE", req.path));
-    r.status = 405;
-    r.headers.emplace_back("Allow", "GET, DELETE");
-    return r;
+    return MethodNotAllowed(req.path, "GET, DELETE");
   }
   if (action != "pause" && action != "resume" && action != "reset")
     return ErrorResponse(
         AURORA_ERROR(kNotFound, "no route {}; a source takes pause, resume and reset", req.path));
-  if (req.method != http::verb::post) {
-    HttpResponse r = ErrorResponse(AURORA_ERROR(kInvalidArgument, "{} takes POST", req.path));
-    r.status = 405;
-    r.headers.emplace_back("Allow", "POST");
-    return r;
-  }
+  if (req.method != http::verb::post) return MethodNotAllowed(req.path, "POST");
   if (Status st = Allowed(caller, security::Privilege::kAlter, info->table); !st.ok())
     return ErrorResponse(st);
   Status st;
