@@ -847,6 +847,17 @@ Result<std::vector<security::Grant>> ToGrants(
 
 }  // namespace
 
+Result<std::vector<std::string>> Database::TablesReadBy(std::string_view sql) const {
+  AURORA_ASSIGN_OR_RETURN(sql::Statement st, sql::ParseStatement(sql));
+  if (st.kind != sql::Statement::Kind::kSelect)
+    return AURORA_ERROR(kInvalidArgument, "expected a SELECT statement");
+  std::vector<const sql::TableRef*> refs;
+  TablesRead(*st.select, {}, &refs);
+  std::set<std::string> names;
+  for (const sql::TableRef* t : refs) names.insert(t->database == "system" ? "system." + t->table : t->table);
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
 Status Database::Authorize(const sql::Statement& st, const security::Principal* principal) {
   if (!principal) return Status::OK();  // embedded: every right
   const security::Principal& p = *principal;

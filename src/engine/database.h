@@ -113,6 +113,16 @@ class Database {
   Result<ingest::IngestResult> Ingest(std::string_view table, std::string_view data,
                                       const ingest::IngestOptions& options = {});
 
+  // The tables a SELECT reads: "name", or "system.name" for system tables (live dashboards re-run a
+  // panel when one of them changes). kInvalidArgument when `sql` is not a SELECT.
+  Result<std::vector<std::string>> TablesReadBy(std::string_view sql) const;
+
+  // The schema Ingest would create `table` with from `data`, creating nothing (ingest::Ingestor::InferTable).
+  Result<storage::TableSchema> InferTable(std::string_view table, std::string_view data,
+                                          const std::string& format, uint64_t* rows_sampled) {
+    return ingestor_->InferTable(table, data, format, rows_sampled);
+  }
+
   // The ids of the statements running now.
   std::vector<std::string> RunningQueries();
   Catalog& catalog() { return *catalog_; }

@@ -4,6 +4,8 @@
 #include <filesystem>
 
 #include "common/strings.h"
+#include "exec/aggregate.h"
+#include "function/function_registry.h"
 
 namespace aurora {
 
@@ -271,6 +273,13 @@ exec::ResultSet SourcePartitionsTable(const std::vector<kafka::SourceInfo>& sour
   return rows.Finish();
 }
 
+exec::ResultSet FunctionsTable() {
+  Rows rows({{"name", "String"}, {"is_aggregate", "UInt8"}});
+  for (const auto& name : function::FunctionRegistry::Default().Names()) rows.Add({S(name), U(0)});
+  for (const auto& name : exec::AggregateNames()) rows.Add({S(name), U(1)});
+  return rows.Finish();
+}
+
 }  // namespace
 
 Result<exec::ResultSet> SystemTable(const std::string& name, const SystemState& state) {
@@ -281,8 +290,9 @@ Result<exec::ResultSet> SystemTable(const std::string& name, const SystemState& 
   if (name == "metrics") return MetricsTable(state);
   if (name == "sources") return SourcesTable(state.sources);
   if (name == "source_partitions") return SourcePartitionsTable(state.sources);
+  if (name == "functions") return FunctionsTable();
   static const std::vector<std::string> kNames = {
-      "tables", "columns", "parts", "query_log", "metrics", "sources", "source_partitions"};
+      "tables", "columns", "parts", "query_log", "metrics", "sources", "source_partitions", "functions"};
   return AURORA_ERROR(kNotFound, "table 'system.{}' does not exist{} (system tables: {})", name,
                       DidYouMean(name, kNames), Joined(kNames));
 }

@@ -10,6 +10,7 @@
 //                     (summed over its partitions), rate and last error
 //   system.source_partitions  one row per partition a source has been assigned: current_offset (the next
 //                     to read), high_watermark, lag
+//   system.functions  one row per function SQL can call: name, is_aggregate
 //   system.metrics    gauges of now (running queries, tables, parts, unflushed rows, bytes) and counters
 //                     since the tables were opened (flushes, merges)
 //

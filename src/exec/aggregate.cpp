@@ -1,5 +1,6 @@
 #include "exec/aggregate.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -354,6 +355,14 @@ bool SplitIf(std::string_view name, std::string* base) {
 }
 
 }  // namespace
+
+std::vector<std::string> AggregateNames() {
+  std::vector<std::string> out = ExtendedAggregateNames();
+  for (const char* n : kBaseNames) out.push_back(n);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
 
 bool IsAggregateName(std::string_view name) {
   std::string base;

@@ -47,6 +47,8 @@ struct AggregateCall {
 Result<AggregateCall> BindAggregate(const std::string& name, std::vector<BoundExprPtr> args, bool distinct,
                                     const std::vector<Value>& params);
 bool IsAggregateName(std::string_view name);
+// Every aggregate function's name (without the -If forms), sorted (system.functions).
+std::vector<std::string> AggregateNames();
 
 // An open-addressing map from strings of up to 15 bytes, packed into 16 bytes, to group ids. Lookups can
 // be prefetched: with hundreds of thousands of keys the table outgrows the caches, and GroupTable hashes

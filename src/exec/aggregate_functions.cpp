@@ -616,6 +616,10 @@ Result<uint64_t> Count(const std::string& name, const char* what, const Value& v
 
 }  // namespace
 
+std::vector<std::string> ExtendedAggregateNames() {
+  return std::vector<std::string>(std::begin(kExtendedNames), std::end(kExtendedNames));
+}
+
 bool IsExtendedAggregate(std::string_view base) {
   for (const char* n : kExtendedNames)
     if (base == n) return true;

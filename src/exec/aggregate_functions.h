@@ -35,6 +35,8 @@ void EncodeKey(const Column& c, size_t row, std::string* out);
 
 // Whether `base` (a name without -If) is one of the functions above.
 bool IsExtendedAggregate(std::string_view base);
+// The names IsExtendedAggregate accepts.
+std::vector<std::string> ExtendedAggregateNames();
 
 // Fills call->result_type and call->make for `base` over arguments of `types` (the -If condition not
 // included); errors name the function and the argument types.

@@ -31,6 +31,14 @@ void FunctionRegistry::Register(std::string name, Binder binder) {
   scalars_.emplace_back(std::move(name), std::move(binder));
 }
 
+std::vector<std::string> FunctionRegistry::Names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, binder] : scalars_) out.push_back(name);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 bool FunctionRegistry::HasScalar(std::string_view name) const {
   for (const auto& [n, b] : scalars_)
     if (n == name) return true;

@@ -55,6 +55,8 @@ class FunctionRegistry {
   // take: "no function plus(String, UInt8): plus takes numbers, dates and intervals".
   Result<BoundScalar> BindScalar(std::string_view name, const std::vector<DataTypePtr>& args) const;
   bool HasScalar(std::string_view name) const;
+  // Every scalar function's name, sorted, each once (system.functions).
+  std::vector<std::string> Names() const;
 
   // A name may be registered more than once (e.g. length for strings and for arrays): binding tries
   // each binder of the name in registration order.

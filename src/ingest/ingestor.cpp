@@ -348,10 +348,7 @@ Result<IngestResult> Ingestor::Ingest(std::string_view table, std::string_view d
   return std::move(b.result);
 }
 
-Result<std::shared_ptr<storage::Table>> Ingestor::CreateFromSample(Batch& b) {
-  auto lock_ptr = SchemaLock(b.name);
-  std::lock_guard lock(*lock_ptr);
-  if (auto t = catalog_.GetTable(b.name); t.ok()) return *t;
+Result<Sample> Ingestor::SampleBatch(const Batch& b) {
   // Rows without a time in the time column are quarantined: once the time column is known, the sample
   // leaves them out.
   // When the first rows hold nothing that can be sampled, the whole batch is sampled.
@@ -376,6 +373,40 @@ Result<std::shared_ptr<storage::Table>> Ingestor::CreateFromSample(Batch& b) {
     }
     if (sample.rows > 0) break;
   }
+  return sample;
+}
+
+Result<storage::TableSchema> Ingestor::InferTable(std::string_view table, std::string_view data,
+                                                  const std::string& format_name, uint64_t* rows_sampled) {
+  if (!storage::IsValidIdentifier(table))
+    return AURORA_ERROR(kInvalidArgument, "invalid table name '{}': letters, digits and _",
+                        formats::Excerpt(table));
+  AURORA_ASSIGN_OR_RETURN(formats::Format format, formats::InputFormat(format_name));
+  if (format != formats::Format::kJSONEachRow && format != formats::Format::kCSVWithNames)
+    return AURORA_ERROR(kInvalidArgument, "schema inference reads JSONEachRow and CSVWithNames, not {}",
+                        formats::FormatName(format));
+  Batch b;
+  b.name = std::string(table);
+  b.data = data;
+  b.format = format;
+  if (format == formats::Format::kCSVWithNames) {
+    if (data.find_first_not_of(" \t\r\n") == std::string_view::npos)
+      return AURORA_ERROR(kInvalidArgument, "the data is empty");
+    AURORA_RETURN_IF_ERROR(SplitCsvHeader(data, &b.header_line, &b.header));
+  }
+  AURORA_ASSIGN_OR_RETURN(Sample sample, SampleBatch(b));
+  *rows_sampled = sample.rows;
+  storage::TableSchema schema = InferSchema(b.name, sample);
+  if (sample.rows == 0 || schema.columns.empty())
+    return AURORA_ERROR(kInvalidArgument, "no row of the data has a field that can be a column");
+  return schema;
+}
+
+Result<std::shared_ptr<storage::Table>> Ingestor::CreateFromSample(Batch& b) {
+  auto lock_ptr = SchemaLock(b.name);
+  std::lock_guard lock(*lock_ptr);
+  if (auto t = catalog_.GetTable(b.name); t.ok()) return *t;
+  AURORA_ASSIGN_OR_RETURN(Sample sample, SampleBatch(b));
   // No row to learn from (only a header, or every row bad): no table; the bad rows are quarantined.
   if (sample.rows == 0) return std::shared_ptr<storage::Table>();
   storage::TableSchema schema = InferSchema(b.name, sample);

@@ -37,6 +37,7 @@
 #include "catalog/catalog.h"
 #include "common/clock.h"
 #include "formats/format_reader.h"
+#include "ingest/schema_inference.h"
 
 namespace aurora::ingest {
 
@@ -79,6 +80,12 @@ class Ingestor {
   // header that is not valid, a table that cannot be written.
   Result<IngestResult> Ingest(std::string_view table, std::string_view data, const IngestOptions& options);
 
+  // The schema Ingest would create table `table` with from `data` (format as IngestOptions::format:
+  // JSONEachRow or CSVWithNames), without creating anything; `rows_sampled` gets the rows it learned
+  // from. kInvalidArgument when no row has a field that can be a column.
+  Result<storage::TableSchema> InferTable(std::string_view table, std::string_view data,
+                                          const std::string& format, uint64_t* rows_sampled);
+
   // Appends rows that could not be read at all (e.g. messages over a size limit) to NAME_quarantine.
   Status QuarantineRows(std::string_view table, std::vector<formats::BadRow> rows, std::string_view source);
 
@@ -94,6 +101,8 @@ class Ingestor {
   // The lock that serializes creating and altering table `name`.
   std::shared_ptr<std::mutex> SchemaLock(const std::string& name);
   Result<std::shared_ptr<storage::Table>> CreateFromSample(Batch& b);
+  // The sample of the batch's first rows that a new table's schema is inferred from.
+  Result<Sample> SampleBatch(const Batch& b);
   Status EvolveForHeader(Batch& b);
   Status FastPass(Batch& b);
   Status AppendRows(Batch& b, const Chunk& chunk);

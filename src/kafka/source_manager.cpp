@@ -133,6 +133,24 @@ void SourceManager::Stop() {
   for (auto& [name, e] : sources_) e.source->Stop();
 }
 
+Status SourceManager::Validate(const std::string& name, const std::string& table,
+                               const std::vector<std::pair<std::string, std::string>>& settings) const {
+  if (!storage::IsValidIdentifier(name))
+    return AURORA_ERROR(kInvalidArgument, "'{}' is not a valid source name (letters, digits and _)", name);
+  if (!storage::IsValidIdentifier(table))
+    return AURORA_ERROR(kInvalidArgument, "'{}' is not a valid table name (letters, digits and _)", table);
+  AURORA_ASSIGN_OR_RETURN(KafkaSettings parsed, KafkaSettings::Parse(settings));
+  AURORA_RETURN_IF_ERROR(parsed.CheckClient());
+  if (parsed.format == "CSV" && !catalog_.GetTable(table).ok())
+    return AURORA_ERROR(kInvalidArgument,
+                        "a CSV source needs its table to exist (CSV messages carry no field names): create "
+                        "table {} first, or use format = 'JSONEachRow'",
+                        table);
+  std::lock_guard lock(mu_);
+  if (sources_.count(name)) return AURORA_ERROR(kAlreadyExists, "source {} already exists", name);
+  return Status::OK();
+}
+
 Status SourceManager::Create(const std::string& name, const std::string& table,
                              const std::vector<std::pair<std::string, std::string>>& settings,
                              bool if_not_exists) {

@@ -62,6 +62,10 @@ class SourceManager {
   // runs it when sources are running. kAlreadyExists when the name is taken (unless `if_not_exists`).
   Status Create(const std::string& name, const std::string& table,
                 const std::vector<std::pair<std::string, std::string>>& settings, bool if_not_exists);
+  // Create's checks, without creating anything (the web app checks a form before saving it);
+  // kAlreadyExists when the name is taken.
+  Status Validate(const std::string& name, const std::string& table,
+                  const std::vector<std::pair<std::string, std::string>>& settings) const;
   Status Drop(const std::string& name, bool if_exists);
   Status Pause(const std::string& name);
   Status Resume(const std::string& name);

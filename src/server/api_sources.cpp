@@ -5,7 +5,8 @@
 //
 //   GET    /v1/sources               {"sources": [source, ...]} (those whose table the caller may read)
 //   POST   /v1/sources               {name, table, type?: "kafka", settings: {brokers, topic, group, ...},
-//                                     if_not_exists?}  -> 201 source
+//                                     if_not_exists?}  -> 201 source; with ?validate=true only checks
+//                                     (200 {"valid": true}) and creates nothing
 //   GET    /v1/sources/NAME          source, with its partitions
 //   DELETE /v1/sources/NAME
 //   POST   /v1/sources/NAME/pause    POST /v1/sources/NAME/resume
@@ -120,6 +121,10 @@ HttpResponse Server::ApiSources(HttpRequest& req, const Caller& caller) {
     }
     for (auto privilege : {security::Privilege::kCreate, security::Privilege::kInsert})
       if (Status st = Allowed(caller, privilege, *table); !st.ok()) return ErrorResponse(st);
+    if (const std::string* v = req.Param("validate"); v && *v == "true") {
+      if (Status st = sources.Validate(*name, *table, settings); !st.ok()) return ErrorResponse(st);
+      return JsonResponse(200, R"({"valid":true})");
+    }
     const bool if_not_exists = doc.value("if_not_exists", false);
     if (Status st = sources.Create(*name, *table, settings, if_not_exists); !st.ok())
       return ErrorResponse(st);

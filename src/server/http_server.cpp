@@ -2,8 +2,11 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -25,6 +28,7 @@ struct HttpServer::Connection {
   net::any_io_executor executor;
   std::function<void()> close;
   bool idle = true;
+  std::shared_ptr<PushChannel> push;  // while it sends a pushed response
 };
 
 namespace {
@@ -171,6 +175,7 @@ class Session {
     beast::error_code ec;
     auto& lowest = beast::get_lowest_layer(stream);
     lowest.expires_after(std::chrono::milliseconds(o.body_timeout_ms));
+    if (!res.stream && res.push) co_return co_await Push(stream, res, version, head, keep_alive);
     if (!res.stream) {
       http::response<http::string_body> r{static_cast<http::status>(res.status), version};
       r.set(http::field::server, "Aurora");
@@ -207,6 +212,70 @@ class Session {
     if (step == HttpResponse::Step::kAbort) co_return false;
     co_await net::async_write(stream, http::make_chunk_last(), net::redirect_error(net::use_awaitable, ec));
     co_return !ec && keep_alive;
+  }
+
+  // Sends a response whose body comes from res.push: the header, res.body, then each piece the producer
+  // queues, as it is queued, waiting on a timer (no thread held) in between.
+  net::awaitable<bool> Push(Stream& stream, HttpResponse& res, unsigned version, bool head, bool keep_alive) {
+    const auto& o = server_->options_;
+    auto& lowest = beast::get_lowest_layer(stream);
+    beast::error_code ec;
+    http::response<http::empty_body> r{static_cast<http::status>(res.status), version};
+    r.set(http::field::server, "Aurora");
+    r.set(http::field::content_type, res.content_type);
+    r.set(http::field::cache_control, "no-cache");
+    for (const auto& [k, v] : res.headers) r.set(k, v);
+    r.keep_alive(keep_alive);
+    r.chunked(true);
+    std::shared_ptr<PushChannel> push = res.push;
+    // Drain sets draining_ and then looks for conn_->push on this strand: one of the two sees the other.
+    conn_->push = push;
+    if (server_->draining_) push->Close();
+    http::response_serializer<http::empty_body> sr{r};
+    co_await http::async_write_header(stream, sr, net::redirect_error(net::use_awaitable, ec));
+    if (ec || head) {
+      conn_->push = nullptr;
+      push->Abandon();
+      co_return false;
+    }
+    auto executor = co_await net::this_coro::executor;
+    auto timer = std::make_shared<net::steady_timer>(executor);
+    // Wakes the wait below. Posted to this connection's strand, so it runs when the coroutine is
+    // suspended: either in the wait (which it ends) or in a write (after which the queue is read again).
+    push->SetWaker([executor, weak = std::weak_ptr<net::steady_timer>(timer)] {
+      net::post(executor, [weak] {
+        if (auto t = weak.lock()) t->cancel();
+      });
+    });
+    std::string piece = std::move(res.body);
+    bool closed = false;
+    while (true) {
+      if (piece.empty()) {
+        std::string more;
+        push->Take(&more, &closed);
+        piece = std::move(more);
+      }
+      if (piece.empty() && !closed) {
+        timer->expires_after(std::chrono::milliseconds(push->heartbeat_ms()));
+        beast::error_code wait_ec;
+        co_await timer->async_wait(net::redirect_error(net::use_awaitable, wait_ec));
+        if (wait_ec != net::error::operation_aborted) piece = push->heartbeat();  // quiet for a while
+        if (piece.empty()) continue;
+      }
+      if (!piece.empty()) {
+        lowest.expires_after(std::chrono::milliseconds(o.body_timeout_ms));
+        co_await net::async_write(stream, http::make_chunk(net::buffer(piece)),
+                                  net::redirect_error(net::use_awaitable, ec));
+        piece.clear();
+        if (ec) break;
+      }
+      if (closed) break;
+    }
+    conn_->push = nullptr;
+    push->Abandon();
+    if (ec) co_return false;
+    co_await net::async_write(stream, http::make_chunk_last(), net::redirect_error(net::use_awaitable, ec));
+    co_return !ec && keep_alive && !server_->draining_;
   }
 
   // A plain-text error before a request could be handled, after which the connection closes.
@@ -343,6 +412,7 @@ void HttpServer::Drain() {
   for (const auto& conn : connections_) {
     net::post(conn->executor, [conn] {
       if (conn->idle && conn->close) conn->close();
+      if (conn->push) conn->push->Close();  // a pushed response ends; the connection closes after it
     });
   }
 }

@@ -320,5 +320,81 @@ TEST(InflateTest, ConcatenatedMembersAndLimits) {
   EXPECT_FALSE(Inflate(truncated, 10000).ok());
 }
 
+// A pushed response: pieces reach the client as the producer sends them, with no thread held in
+// between; a heartbeat fills silences; the producer learns when the client went away.
+TEST_F(HttpServerTest, PushedResponsesArriveAsProducedAndEndWhenTheClientLeaves) {
+  std::shared_ptr<PushChannel> channel;
+  std::mutex mu;
+  Start({}, [&](HttpRequest&) {
+    HttpResponse r;
+    r.content_type = "text/event-stream";
+    r.body = "first\n";
+    std::lock_guard lock(mu);
+    channel = std::make_shared<PushChannel>(":hb\n", 200);
+    r.push = channel;
+    return r;
+  });
+  tcp::socket s = Connect();
+  net::write(s, net::buffer(std::string("GET /live HTTP/1.1\r\nHost: x\r\n\r\n")));
+  http::response_parser<http::buffer_body> parser;
+  parser.body_limit(boost::none);
+  beast::flat_buffer buf;
+  http::read_header(s, buf, parser);
+  ASSERT_EQ(parser.get().result_int(), 200);
+  EXPECT_TRUE(parser.chunked());
+  std::string got;
+  auto read_until = [&](std::string_view want) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    char data[4096];
+    while (got.find(want) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      parser.get().body().data = data;
+      parser.get().body().size = sizeof(data);
+      beast::error_code ec;
+      http::read_some(s, buf, parser, ec);
+      if (ec && ec != http::error::need_buffer) break;
+      got.append(data, sizeof(data) - parser.get().body().size);
+    }
+    return got.find(want) != std::string::npos;
+  };
+  EXPECT_TRUE(read_until("first\n"));
+  std::shared_ptr<PushChannel> ch;
+  {
+    std::lock_guard lock(mu);
+    ch = channel;
+  }
+  // Many responses may wait at once on two threads: the wait holds none.
+  EXPECT_TRUE(ch->Send("second\n"));
+  EXPECT_TRUE(read_until("second\n"));
+  EXPECT_TRUE(read_until(":hb\n"));  // 200 ms of silence
+  s.close();
+  // The next write fails, after which the producer is told.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (ch->Send("more\n") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(ch->ended());
+}
+
+// Drain (shutdown) ends pushed responses, which otherwise never end.
+TEST_F(HttpServerTest, DrainEndsPushedResponses) {
+  std::shared_ptr<PushChannel> channel = std::make_shared<PushChannel>();
+  Start({}, [&](HttpRequest&) {
+    HttpResponse r;
+    r.push = channel;
+    return r;
+  });
+  tcp::socket s = Connect();
+  net::write(s, net::buffer(std::string("GET /live HTTP/1.1\r\nHost: x\r\n\r\n")));
+  http::response_parser<http::string_body> parser;
+  beast::flat_buffer buf;
+  http::read_header(s, buf, parser);
+  EXPECT_TRUE(channel->Send("x"));
+  server_->Drain();
+  beast::error_code ec;
+  http::read(s, buf, parser, ec);  // the whole response: it ended
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(parser.get().body(), "x");
+  EXPECT_TRUE(ClosedWithin(s, std::chrono::seconds(5)));
+}
+
 }  // namespace
 }  // namespace aurora::server

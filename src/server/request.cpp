@@ -161,8 +161,84 @@ Result<Credentials> ParseCredentials(const HttpRequest& req, bool clickhouse) {
       c.user = *u;
       c.secret = p ? *p : "";
     }
+  } else if (std::string session = CookieValue(req, kSessionCookie); !session.empty()) {
+    c.kind = Credentials::kToken;
+    c.secret = std::move(session);
+    c.from_cookie = true;
   }
   return c;
+}
+
+std::string CookieValue(const HttpRequest& req, std::string_view name) {
+  // Cookie: a=1; b=2 (a request may carry several Cookie headers).
+  auto [first, last] = req.headers.equal_range(boost::beast::http::field::cookie);
+  for (auto it = first; it != last; ++it) {
+    std::string_view rest(it->value().data(), it->value().size());
+    while (!rest.empty()) {
+      size_t end = rest.find(';');
+      std::string_view pair = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      size_t eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+        std::string_view value = pair.substr(eq + 1);
+        while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+        return std::string(value);
+      }
+    }
+  }
+  return {};
+}
+
+bool PushChannel::Send(std::string_view piece) {
+  std::function<void()> wake;
+  bool queued = false;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_ || abandoned_) return false;
+    if (pending_.size() + piece.size() > kMaxPending) {
+      closed_ = true;  // the client reads too slowly: end the response
+    } else {
+      pending_.append(piece);
+      queued = true;
+    }
+    wake = wake_;
+  }
+  if (wake) wake();
+  return queued;
+}
+
+void PushChannel::Close() {
+  std::function<void()> wake;
+  {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    wake = wake_;
+  }
+  if (wake) wake();
+}
+
+bool PushChannel::ended() const {
+  std::lock_guard lock(mu_);
+  return closed_ || abandoned_;
+}
+
+void PushChannel::Take(std::string* out, bool* closed) {
+  std::lock_guard lock(mu_);
+  out->swap(pending_);
+  pending_.clear();
+  *closed = closed_;
+}
+
+void PushChannel::SetWaker(std::function<void()> wake) {
+  std::lock_guard lock(mu_);
+  wake_ = std::move(wake);
+}
+
+void PushChannel::Abandon() {
+  std::lock_guard lock(mu_);
+  abandoned_ = true;
+  wake_ = nullptr;
 }
 
 }  // namespace aurora::server

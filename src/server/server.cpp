@@ -146,6 +146,8 @@ Server::~Server() {
 Result<std::unique_ptr<Server>> Server::Make(ServerConfig config, Database& db) {
   std::unique_ptr<Server> s(new Server(std::move(config), db));
   const ServerConfig& c = s->config_;
+  AURORA_ASSIGN_OR_RETURN(s->dashboards_, DashboardStore::Open(c.data_dir, Clock::System()));
+  s->live_ = std::make_unique<LiveHub>(db, Clock::System());
   if (!c.tls_cert.empty()) {
     s->tls_ = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
     s->tls_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
@@ -199,6 +201,8 @@ void Server::Run() {
   api_->Start();
   if (clickhouse_) clickhouse_->Start();
   if (config_.demo) {
+    if (Status st = CreateDemoDashboard(); !st.ok())
+      AURORA_LOG_WARN("demo: the ready dashboard could not be made: {}", st.ToString());
     demo_ = std::make_unique<sources::DemoFeed>(config_.demo_rate, [this](std::string_view ndjson, uint64_t) {
       return IngestLocal("events", ndjson);
     });
@@ -218,6 +222,7 @@ void Server::Shutdown() {
   ready_ = false;
   shutdown_thread_ = std::thread([this] {
     if (demo_) demo_->Stop();
+    live_->Stop();         // ends the live dashboards' responses
     db_.sources().Stop();  // each writes what it has read
     api_->StopAccepting();
     if (clickhouse_) clickhouse_->StopAccepting();
@@ -275,42 +280,53 @@ std::optional<HttpResponse> Server::RateLimit(const Caller& caller) {
   return r;
 }
 
+Result<std::shared_ptr<const security::Principal>> Server::CheckPassword(const std::string& user,
+                                                                         const std::string& password,
+                                                                         const std::string& remote) {
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count();
+  int64_t throttled_for = 0;  // seconds, when this address failed too many sign-ins
+  {
+    std::lock_guard lock(sign_in_mu_);
+    auto it = failed_sign_ins_.find(remote);
+    if (it != failed_sign_ins_.end()) {
+      std::erase_if(it->second, [&](int64_t t) { return t <= now - 60; });
+      if (it->second.size() >= kMaxFailedSignIns) throttled_for = it->second.front() + 61 - now;
+    }
+  }
+  // A throttled address still signs in with passwords verified recently (cached, no PBKDF2), so
+  // clients already working behind the same address keep working.
+  auto principal = db_.access().AuthenticatePassword(user, password, /*cached_only=*/throttled_for > 0);
+  if (throttled_for > 0 && !principal.ok())
+    return AURORA_ERROR(kResourceExhausted,
+                        "too many failed sign-ins from {} in the last minute; retry in {} s", remote,
+                        throttled_for);
+  if (!principal.ok() && principal.status().code() == ErrorCode::kUnauthenticated) {
+    std::lock_guard lock(sign_in_mu_);
+    if (failed_sign_ins_.size() > 100000) failed_sign_ins_.clear();  // bounded, whatever the addresses
+    failed_sign_ins_[remote].push_back(now);
+  }
+  return principal;
+}
+
 Result<Server::Caller> Server::Authenticate(const HttpRequest& req, bool clickhouse) {
   AURORA_ASSIGN_OR_RETURN(Credentials c, ParseCredentials(req, clickhouse));
   Result<std::shared_ptr<const security::Principal>> principal = AURORA_ERROR(
       kUnauthenticated,
       "credentials required: HTTP basic auth (user and password) or Authorization: Bearer TOKEN");
   if (c.kind == Credentials::kPassword) {
-    const int64_t now =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch())
-            .count();
-    int64_t throttled_for = 0;  // seconds, when this address failed too many sign-ins
-    {
-      std::lock_guard lock(sign_in_mu_);
-      auto it = failed_sign_ins_.find(req.remote);
-      if (it != failed_sign_ins_.end()) {
-        std::erase_if(it->second, [&](int64_t t) { return t <= now - 60; });
-        if (it->second.size() >= kMaxFailedSignIns) throttled_for = it->second.front() + 61 - now;
-      }
-    }
-    // A throttled address still signs in with passwords verified recently (cached, no PBKDF2), so
-    // clients already working behind the same address keep working.
-    principal = db_.access().AuthenticatePassword(c.user, c.secret, /*cached_only=*/throttled_for > 0);
-    if (throttled_for > 0 && !principal.ok())
-      return AURORA_ERROR(kResourceExhausted,
-                          "too many failed sign-ins from {} in the last minute; retry in {} s", req.remote,
-                          throttled_for);
-    if (!principal.ok() && principal.status().code() == ErrorCode::kUnauthenticated) {
-      std::lock_guard lock(sign_in_mu_);
-      if (failed_sign_ins_.size() > 100000) failed_sign_ins_.clear();  // bounded, whatever the addresses
-      failed_sign_ins_[req.remote].push_back(now);
-    }
+    principal = CheckPassword(c.user, c.secret, req.remote);
   } else if (c.kind == Credentials::kToken) {
     principal = db_.access().AuthenticateToken(c.secret);
+    if (!principal.ok() && c.from_cookie)
+      principal = AURORA_ERROR(kUnauthenticated, "the session has ended ({}); sign in again",
+                               principal.status().message());
   }
   if (!principal.ok()) return principal.status();
   Caller caller;
   caller.principal = *principal;
+  caller.from_cookie = c.from_cookie;
   caller.name = caller.principal->user;
   if (caller.principal->is_token()) caller.name += "/" + caller.principal->token;
   return caller;
@@ -335,6 +351,8 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
     if (path == "/ready" && get)
       return ready_ ? JsonResponse(200, R"({"status":"ready"})")
                     : JsonResponse(503, R"({"status":"not ready"})");
+    if (get && path.rfind("/v1/", 0) != 0 && path != "/metrics") return ServeWebApp(req);
+    if (path == "/v1/session") return ApiSessionSignIn(req);
     auto caller = Authenticate(req, false);
     if (!caller.ok()) {
       HttpResponse r = ErrorResponse(caller.status());
@@ -346,6 +364,12 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
       }
       return r;
     }
+    // A page of another site can make a browser send the cookie, but not this header.
+    if (caller->from_cookie && !get && req.Header("X-Aurora-CSRF").empty())
+      return ErrorResponse(
+          AURORA_ERROR(kPermissionDenied,
+                       "a request signed in by the session cookie that changes something must "
+                       "carry the X-Aurora-CSRF header (the web app sends it)"));
     auto method_not_allowed = [&](const char* allow) {
       HttpResponse r = ErrorResponse(AURORA_ERROR(kInvalidArgument, "{} does not take {}; it takes {}", path,
                                                   std::string(http::to_string(req.method)), allow));
@@ -387,6 +411,8 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
       return ApiTable(req, *caller, path.substr(11));
     }
     if (path == "/v1/sources" || path.rfind("/v1/sources/", 0) == 0) return ApiSources(req, *caller);
+    if (path == "/v1/dashboards" || path.rfind("/v1/dashboards/", 0) == 0) return ApiDashboards(req, *caller);
+    if (path == "/v1/infer") return ApiInfer(req);
     for (const char* prefix : {"/v1/me", "/v1/users", "/v1/roles", "/v1/grants", "/v1/tokens"})
       if (path.rfind(prefix, 0) == 0) return ApiAccess(req, *caller);
     return ErrorResponse(AURORA_ERROR(kNotFound, "no route {} {}; GET /v1/openapi.json describes the API",

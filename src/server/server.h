@@ -33,8 +33,10 @@
 #include "formats/format_writer.h"
 #include "security/access_control.h"
 #include "server/config.h"
+#include "server/dashboards.h"
 #include "server/http_server.h"
 #include "server/ingest_queue.h"
+#include "server/live_query.h"
 #include "server/metrics.h"
 #include "sources/demo_feed.h"
 
@@ -63,6 +65,7 @@ class Server {
   struct Caller {
     std::string name;  // "user" or "user/token"; the rate limiter's key
     std::shared_ptr<const security::Principal> principal;
+    bool from_cookie = false;  // signed in by the web app's session cookie
   };
   // `caller` may use `privilege` on `table` ("*": every table).
   Status Allowed(const Caller& caller, security::Privilege privilege, std::string_view table) const;
@@ -79,10 +82,20 @@ class Server {
   HttpResponse ApiSources(HttpRequest& req, const Caller& caller);
   // /v1/me, /v1/users, /v1/roles, /v1/grants, /v1/tokens (api_access.cpp).
   HttpResponse ApiAccess(HttpRequest& req, const Caller& caller);
+  // The web app's routes (api_web.cpp): /v1/session (before authentication), /v1/dashboards, /v1/infer.
+  HttpResponse ApiSessionSignIn(HttpRequest& req);
+  HttpResponse ApiDashboards(HttpRequest& req, const Caller& caller);
+  HttpResponse ApiInfer(HttpRequest& req);
+  // The demo's ready dashboard, made on the first start with `demo` (when there is no dashboard yet).
+  Status CreateDemoDashboard();
 
   // kUnauthenticated for missing or wrong credentials; kResourceExhausted (answered 429) when the client's
   // address has failed too many password sign-ins in the last minute.
   Result<Caller> Authenticate(const HttpRequest& req, bool clickhouse);
+  // A user's password, from a client at `remote`, throttled as Authenticate describes.
+  Result<std::shared_ptr<const security::Principal>> CheckPassword(const std::string& user,
+                                                                   const std::string& password,
+                                                                   const std::string& remote);
   // INSERT on `table`, and CREATE when it does not exist yet (the first batch creates it).
   Status AuthorizeIngest(const Caller& caller, const std::string& table);
   // Ingests a batch and records it in the metrics (wait=false batches, the demo feed).
@@ -103,6 +116,8 @@ class Server {
   std::atomic<bool> shutting_down_{false};
   std::thread shutdown_thread_;
   std::unique_ptr<sources::DemoFeed> demo_;  // config.demo: the standard workload into table `events`
+  std::unique_ptr<DashboardStore> dashboards_;
+  std::unique_ptr<LiveHub> live_;  // live dashboard panels
 
   struct Bucket {
     double tokens = 0;
@@ -151,6 +166,9 @@ struct StreamOptions {
 // output or rows that waited 100 ms (query_stream.cpp). Dropping a streaming response before its end
 // cancels the statement.
 StreamedQuery RunStreaming(Database& db, std::string sql, QueryOptions options, StreamOptions stream);
+// The web app's file at req.path (index.html for the app's own pages), gzip-encoded when the client takes
+// it, with an ETag (304 when it matches) and caching headers (api_web.cpp).
+HttpResponse ServeWebApp(const HttpRequest& req);
 // The OpenAPI 3 description of API v1 (GET /v1/openapi.json).
 const std::string& OpenApiDocument();
 // A response with a JSON body, and the JSON error response for `status` (HttpStatus, ErrorJson).

@@ -275,12 +275,14 @@ Status Table::Append(const Chunk& chunk, std::string_view source, std::string_vi
     SerializeChunk(norm, &payload);
     AURORA_RETURN_IF_ERROR(wal_->Append(payload));
     std::lock_guard lock(mu_);
+    const size_t norm_rows = norm.num_rows;
     if (norm.num_rows > 0) {
       buffer_rows_ += norm.num_rows;
       buffer_.push_back(std::make_shared<const Chunk>(std::move(norm)));
       if (buffer_oldest_ms_ == 0) buffer_oldest_ms_ = clock_.NowMillis();
     }
     if (!source.empty()) positions_.insert_or_assign(std::string(source), std::string(position));
+    if (norm_rows > 0) data_version_.fetch_add(1, std::memory_order_release);
     flush_due = buffer_rows_ >= schema_.settings.flush_rows;
     backpressure = buffer_rows_ >= 4 * schema_.settings.flush_rows;
   }
@@ -652,7 +654,9 @@ Status Table::ApplyTtl() {
     next = manifest_;
     ttl_rows_removed_ += dropped_rows;
   }
-  return CommitLocked(std::move(next), outputs, removed);
+  AURORA_RETURN_IF_ERROR(CommitLocked(std::move(next), outputs, removed));
+  data_version_.fetch_add(1, std::memory_order_release);
+  return Status::OK();
 }
 
 Status Table::AlterSchema(const TableSchema& schema) {
@@ -686,6 +690,7 @@ Status Table::AlterSchema(const TableSchema& schema) {
   AURORA_RETURN_IF_ERROR(CommitLocked(std::move(next), {}, {}));
   std::lock_guard lock(mu_);
   schema_ = schema;
+  data_version_.fetch_add(1, std::memory_order_release);
   return Status::OK();
 }
 
@@ -710,6 +715,7 @@ Status Table::Truncate() {
     buffer_rows_ = 0;
     buffer_oldest_ms_ = 0;
   }
+  data_version_.fetch_add(1, std::memory_order_release);
   DeleteObsoleteWal(wal_start);
   return Status::OK();
 }

@@ -108,6 +108,9 @@ class Table {
 
   std::shared_ptr<const TableSnapshot> Snapshot() const;
   TableStats Stats() const;
+  // A number that grows whenever the rows a query would see change (appends, TTL removals, TRUNCATE,
+  // ALTER); flushes and merges leave it. Live queries re-run when it moves.
+  uint64_t data_version() const { return data_version_.load(std::memory_order_acquire); }
 
  private:
   Table(FileSystem& fs, std::string dir, Clock& clock, TableOptions options);
@@ -154,6 +157,8 @@ class Table {
   std::vector<std::string> problems_;
   uint64_t flushes_ = 0, merges_ = 0, rows_merged_ = 0, ttl_rows_removed_ = 0;
   int64_t last_ttl_ms_ = 0;
+
+  std::atomic<uint64_t> data_version_{0};
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;
