@@ -33,7 +33,7 @@ test: bootstrap
 test-asan: bootstrap
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan
-	@ctest --preset asan -j2 -E "CrashTest|integration/server_kafka"
+	@ctest --preset asan -j2 -E "CrashTest|integration/server_kafka|ui/unit|ui/size"
 
 fuzz: bootstrap
 	@scripts/fuzz.sh --seconds $${SECONDS_PER_TARGET:-600}

@@ -13,6 +13,7 @@ packages=(
   libroaring-dev librdkafka-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-14 libfuzzer-14-dev libclang-rt-14-dev
   python3 curl openssl
+  chromium
 )
 # Node.js runs the ClickHouse JS client in the integration tests (and the web app's build). It may come
 # from another packaging (with npm built in); only ask Debian when it is absent.

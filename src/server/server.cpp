@@ -386,6 +386,10 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
       int64_t connections = api_->open_connections() + (clickhouse_ ? clickhouse_->open_connections() : 0);
       int64_t in_flight = api_->active_requests() + (clickhouse_ ? clickhouse_->active_requests() : 0);
       r.body = metrics_.Render(db_.catalog(), db_.sources().List(), connections, in_flight);
+      r.body += fmt::format(
+          "# HELP aurora_live_subscriptions Open live dashboards (server-sent event streams).\n"
+          "# TYPE aurora_live_subscriptions gauge\naurora_live_subscriptions {}\n",
+          live_->subscriptions());
       return r;
     }
     if (path == "/v1/openapi.json") {

@@ -217,6 +217,7 @@ class WebTest(unittest.TestCase):
         try:
             self.assertEqual(sse.resp.status, 200)
             self.assertEqual(sse.resp.getheader("Content-Type"), "text/event-stream")
+            self.assertIn("aurora_live_subscriptions 1", s.request("GET", "/metrics").text)
             first = {}
             while len(first) < 4:
                 ev = sse.next_event(5)
