@@ -1,6 +1,8 @@
 // API v1 routes for access control: users, roles, grants and tokens as JSON resources, for tools and the
 // web app's admin page. They call security::AccessControl directly, the same code as the SQL
-// statements (CREATE USER, GRANT, CREATE TOKEN ...), and need ADMIN, except GET /v1/me.
+// statements (CREATE USER, GRANT, CREATE TOKEN ...), and need ADMIN, except GET /v1/me and the caller's
+// own tokens: anyone may list, create and revoke tokens they own, with scopes within their own privileges
+// (so a token never does more than its maker may), e.g. the web app's "HTTP events" token for a table.
 //
 //   GET /v1/me                                       who the caller is, with the caller's grants
 //   GET /v1/users            POST /v1/users          {name, password, roles?}
@@ -100,8 +102,10 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
     doc["admin"] = Allowed(caller, security::Privilege::kAdmin, security::kAllTables).ok();
     return Json(200, doc);
   }
-  if (Status st = Allowed(caller, security::Privilege::kAdmin, security::kAllTables); !st.ok())
-    return ErrorResponse(st);
+  const bool admin = Allowed(caller, security::Privilege::kAdmin, security::kAllTables).ok();
+  const bool own_tokens = path == "/v1/tokens" || path.rfind("/v1/tokens/", 0) == 0;
+  if (!admin && !own_tokens)
+    return ErrorResponse(Allowed(caller, security::Privilege::kAdmin, security::kAllTables));
   json body;
   if (m == http::verb::post || m == http::verb::patch || (m == http::verb::delete_ && path == "/v1/grants")) {
     body = json::parse(req.body, nullptr, false);
@@ -189,6 +193,7 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
     if (m == http::verb::get) {
       json tokens = json::array();
       for (const auto& t : access.Tokens()) {
+        if (!admin && t.owner != caller.principal->user) continue;
         json doc = {{"name", t.name},
                     {"owner", t.owner},
                     {"scopes", GrantsJson(t.scopes)},
@@ -208,6 +213,16 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
       spec.name = *name;
       spec.owner = owner->empty() ? caller.principal->user : *owner;
       spec.scopes = *scopes;
+      if (!admin) {
+        if (spec.owner != caller.principal->user)
+          return ErrorResponse(AURORA_ERROR(
+              kPermissionDenied, "{} may create tokens only for itself (tokens of user '{}' need ADMIN)",
+              caller.principal->Describe(), spec.owner));
+        for (const auto& g : spec.scopes)
+          if (Status st = Allowed(caller, g.privilege, g.table); !st.ok())
+            return ErrorResponse(AURORA_ERROR(kPermissionDenied, "a token cannot have scope {}: {}",
+                                              g.ToString(), st.message()));
+      }
       if (auto in = body.find("expires_in_seconds"); in != body.end()) {
         constexpr double kMaxSeconds = 100.0 * 365 * 86400;
         if (!in->is_number() || !(in->get<double>() > 0) || in->get<double>() > kMaxSeconds)
@@ -227,7 +242,20 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
       return Json(201, doc);
     }
   } else if (auto token = name_after("/v1/tokens/")) {
-    if (m == http::verb::delete_) return done(access.RevokeToken(*token), 200, {{"revoked", *token}});
+    if (m == http::verb::delete_) {
+      if (!admin) {
+        bool owned = false;
+        for (const auto& t : access.Tokens())
+          owned = owned || (t.name == *token && t.owner == caller.principal->user);
+        if (!owned)
+          return ErrorResponse(
+              AURORA_ERROR(kPermissionDenied,
+                           "{} may revoke only its own tokens; token '{}' is not one (or does not "
+                           "exist)",
+                           caller.principal->Describe(), *token));
+      }
+      return done(access.RevokeToken(*token), 200, {{"revoked", *token}});
+    }
   } else {
     return ErrorResponse(AURORA_ERROR(kNotFound, "no route {} {}; GET /v1/openapi.json describes the API",
                                       std::string(http::to_string(m)), path));

@@ -289,6 +289,36 @@ class WebTest(unittest.TestCase):
         self.assertEqual(s.request("POST", "/v1/infer?format=csv", body="").status, 400)
         self.assertEqual(s.request("POST", "/v1/infer?format=parquet", body="x").status, 400)
 
+    def test_users_mint_and_revoke_their_own_tokens_within_their_rights(self):
+        s = self.s
+        s.sql(f"CREATE USER tok IDENTIFIED BY '{PW}'")
+        s.sql("GRANT INSERT, CREATE ON tok_t TO tok")
+        _, cookie = sign_in(s, "tok", PW)
+        h = {"Cookie": cookie, **CSRF}
+        mint = lambda body: s.request("POST", "/v1/tokens", body=json.dumps(body), auth=None, headers=h)
+        r = mint({"name": "tok_loader", "scopes": [{"privilege": "INSERT", "table": "tok_t"},
+                                                  {"privilege": "CREATE", "table": "tok_t"}],
+                  "expires_in_seconds": 3600})
+        self.assertEqual(r.status, 201, r)
+        secret = r.json()["token"]
+        self.assertEqual(s.events("tok_t", '{"ts":"2024-01-01 00:00:00","v":1}\n', auth=secret).status, 200)
+        # Never wider than the maker's rights, never for someone else.
+        for body in ({"name": "x1", "scopes": [{"privilege": "SELECT", "table": "tok_t"}]},
+                     {"name": "x2", "scopes": [{"privilege": "INSERT", "table": "live"}]},
+                     {"name": "x3", "scopes": [{"privilege": "ADMIN", "table": "*"}]},
+                     {"name": "x4", "owner": "ana", "scopes": [{"privilege": "INSERT", "table": "tok_t"}]}):
+            self.assertEqual(mint(body).status, 403, body)
+        # Only their own tokens are listed and revocable.
+        s.sql("CREATE TOKEN admins_own WITH GRANT SELECT ON *")
+        names = {t["name"] for t in s.request("GET", "/v1/tokens", auth=None, headers=h).json()["tokens"]}
+        self.assertIn("tok_loader", names)
+        self.assertNotIn("admins_own", names)
+        self.assertEqual(s.request("DELETE", "/v1/tokens/admins_own", auth=None, headers=h).status, 403)
+        self.assertEqual(s.request("DELETE", "/v1/tokens/tok_loader", auth=None, headers=h).status, 200)
+        self.assertEqual(s.events("tok_t", '{"ts":"2024-01-01 00:00:00","v":1}\n', auth=secret).status, 401)
+        # Users, roles and grants still need ADMIN.
+        self.assertEqual(s.request("GET", "/v1/users", auth=None, headers=h).status, 403)
+
     def test_functions_for_completion(self):
         rows = [json.loads(x) for x in self.s.sql("SELECT name, is_aggregate FROM system.functions",
                                                    fmt="JSONEachRow").text.splitlines()]
