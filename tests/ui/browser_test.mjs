@@ -168,7 +168,30 @@ let page = null;
 let artifacts = '';
 let work = null; // the test's temporary directory: the data directory and the files it sends
 
+// Every visible control has a name a screen reader can read: a label, aria-label(ledby), title, or a
+// button's text.
+async function checkLabels(where) {
+  const unlabeled = await page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('input, select, textarea, button')) {
+      if (el.type === 'hidden' || el.getClientRects().length === 0) continue;
+      const byId = (ids) => (ids || '').split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
+      const name = [
+        el.getAttribute('aria-label'),
+        byId(el.getAttribute('aria-labelledby')),
+        el.labels ? [...el.labels].map((l) => l.textContent).join(' ') : '',
+        el.tagName === 'BUTTON' ? el.textContent : '',
+        el.getAttribute('title'),
+      ].join(' ').trim();
+      if (!name) out.push(el.outerHTML.slice(0, 160));
+    }
+    return out;
+  });
+  check(unlabeled.length === 0, `${where}: controls without a label: ${unlabeled.join(' | ')}`);
+}
+
 async function shot(name) {
+  await checkLabels(name);
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
   log(`screenshot ${name}.png`);
 }
@@ -307,8 +330,16 @@ async function run(args) {
   await shot('dashboard');
   await page.setViewportSize({ width: 360, height: 800 });
   await page.waitForTimeout(300);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 1, `at 360 px the dashboard is ${overflow} px wider than the window`);
   await shot('dashboard-360');
   await page.setViewportSize({ width: 1280, height: 900 });
+  // The dark theme, chosen with the keyboard: focus the toggle and press Enter.
+  await page.getByRole('button', { name: 'Use the dark theme' }).focus();
+  await page.keyboard.press('Enter');
+  await waitFor('the theme toggle to switch to dark', async () => page.evaluate(() => document.documentElement.dataset.theme === 'dark'), 3_000);
+  await shot('dashboard-dark');
+  await page.getByRole('button', { name: 'Use the light theme' }).click();
 
   // Monitor.
   await navLink('Monitor').click();
