@@ -1,7 +1,8 @@
 // aurora: the one binary. Every service is constructed and wired here.
 //
 //   aurora version
-//   aurora demo  --data DIR [--rows N]     load N events of the standard workload into table `events`
+//   aurora demo  --data DIR [--rows N] [--days D] [--recent]   load N events of the standard workload
+//                                          into table `events`, spanning D days (ending now with --recent)
 //   aurora stats --data DIR [--table T]    print a table's storage statistics
 //   aurora gen   [--rows N] [--seed S]     write the standard workload as NDJSON to stdout
 //   aurora sql   --data DIR [-q SQL]        run statements (from -q, or from standard input)
@@ -164,6 +165,14 @@ int Main(int argc, char** argv) {
   demo->add_option("--rows", rows, "Events to load")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  double demo_days = 30;
+  bool demo_recent = false;
+  demo->add_option("--days", demo_days, "Days the events span")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 3650.0));
+  demo->add_flag("--recent", demo_recent,
+                 "Events end now (the span is the last --days days) rather than starting at 2024-01-01, so "
+                 "that questions about today or the last hours find rows");
 
   std::string table_name = "events";
   auto* stats = app.add_subcommand("stats", "Print a table's storage statistics");
@@ -280,7 +289,9 @@ int Main(int argc, char** argv) {
     auto table = (*catalog)->CreateTable(sources::EventsSchema(), /*if_not_exists=*/true);
     if (!table.ok()) return Fail(table.status());
     uint64_t before = (*table)->Stats().rows;
-    sources::EventGenerator g({.seed = seed + before, .start_ms = 1704067200000, .rows = rows});
+    const int64_t start_ms = demo_recent ? Clock::System().NowMillis() - static_cast<int64_t>(demo_days * 86'400'000)
+                                         : int64_t{1704067200000};  // 2024-01-01 00:00:00 UTC
+    sources::EventGenerator g({.seed = seed + before, .start_ms = start_ms, .days = demo_days, .rows = rows});
     auto t0 = std::chrono::steady_clock::now();
     for (uint64_t done = 0; done < rows;) {
       size_t n = static_cast<size_t>(std::min<uint64_t>(65536, rows - done));

@@ -31,5 +31,10 @@ check "the embedded CLI manages users without credentials" $'name\nbob' "$out"
 out=$("$aurora" sql --data "$dir" -q "SHOW GRANTS FOR bob" 2>&1)
 check "users survive across processes (meta.db)" $'grant\nGRANT viewer TO bob' "$out"
 
-echo "$(( 8 - failures )) passed, $failures failed"
+recent="$dir/recent"
+"$aurora" demo --data "$recent" --rows 5000 --days 1 --recent >/dev/null
+out=$("$aurora" sql --data "$recent" -q "SELECT count() = 5000 AS n, max(timestamp) >= now() - INTERVAL 2 MINUTE AS ends_now, min(timestamp) >= now() - INTERVAL 25 HOUR AS one_day FROM events" 2>&1)
+check "demo --recent writes events that end now and span --days" $'n\tends_now\tone_day\n1\t1\t1' "$out"
+
+echo "$(( 9 - failures )) passed, $failures failed"
 [[ $failures -eq 0 ]]
