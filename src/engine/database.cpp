@@ -119,9 +119,11 @@ QueryResult StringResult(const std::vector<std::string>& names,
 }
 
 // SHOW TOKENS and system.tokens: unrevoked tokens, never their secrets. Times are UTC, '' for none.
-QueryResult TokensResult(const security::AccessControl& ac) {
+// The tokens, or only those of `only_owner` when it is not empty.
+QueryResult TokensResult(const security::AccessControl& ac, const std::string& only_owner = "") {
   std::vector<std::string> name, owner, scopes, created, expires;
   for (const auto& t : ac.Tokens()) {
+    if (!only_owner.empty() && t.owner != only_owner) continue;
     name.push_back(t.name);
     owner.push_back(t.owner);
     std::string list;
@@ -932,6 +934,17 @@ Status Database::Authorize(const sql::Statement& st, const security::Principal* 
       // Anyone may see their own grants.
       if (st.access->for_name.empty() || st.access->for_name == p.user) return alive();
       return check(Privilege::kAdmin, "*");
+    // Anyone may make, list and drop tokens of their own, with scopes within their own privileges, so a
+    // token never does more than its maker may.
+    case K::kCreateToken: {
+      AURORA_ASSIGN_OR_RETURN(std::vector<security::Grant> scopes, ToGrants(st.access->privileges));
+      return access_->MayCreateToken(p, st.access->for_name, scopes);
+    }
+    case K::kDropToken:
+      for (const auto& n : st.access->names) AURORA_RETURN_IF_ERROR(access_->MayRevokeToken(p, n));
+      return Status::OK();
+    case K::kShowTokens:
+      return alive();  // lists only the principal's own tokens unless it is an admin
     default:
       if (IsAccessStatement(st.kind)) return check(Privilege::kAdmin, "*");
       return AURORA_ERROR(kInternal, "no access rule for this statement");
@@ -1039,8 +1052,10 @@ Result<QueryResult> Database::RunAccess(const sql::Statement& st, const security
       return StringResult({"name", "token", "expires_at"},
                           {{token.name}, {token.secret}, {FormatUtcMillis(token.expires_ms)}});
     }
-    case K::kShowTokens:
-      return TokensResult(ac);
+    case K::kShowTokens: {
+      const bool all = !principal || ac.Check(*principal, Privilege::kAdmin, "*").ok();
+      return TokensResult(ac, all ? "" : principal->user);
+    }
     default:
       return AURORA_ERROR(kInternal, "not an access statement");
   }

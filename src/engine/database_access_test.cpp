@@ -224,6 +224,27 @@ TEST_F(DatabaseAccessTest, CreateTokenReturnsTheSecretOnce) {
   }
 }
 
+// Anyone may make, list and drop tokens of their own, never wider than their own rights.
+TEST_F(DatabaseAccessTest, UsersManageTheirOwnTokensWithinTheirRights) {
+  auto an = Login("an");  // analyst: SELECT, INSERT, CREATE on every table
+  QueryResult r = Run("CREATE TOKEN loader WITH GRANT INSERT ON events EXPIRES IN INTERVAL 1 DAY", an);
+  EXPECT_EQ(r.num_rows(), 1u);
+  QueryOptions o;
+  o.principal = an;
+  for (const char* sql : {"CREATE TOKEN wide WITH GRANT ADMIN", "CREATE TOKEN dropper WITH GRANT DROP ON events",
+                          "CREATE TOKEN other FOR v WITH GRANT SELECT ON events"}) {
+    auto denied = db_->Execute(sql, o);
+    ASSERT_FALSE(denied.ok()) << sql;
+    EXPECT_EQ(denied.status().code(), ErrorCode::kPermissionDenied) << sql;
+  }
+  Run("CREATE TOKEN admins WITH GRANT SELECT ON *", Login("a"));
+  QueryResult mine = Run("SHOW TOKENS", an);
+  ASSERT_EQ(mine.num_rows(), 1u);  // only its own
+  EXPECT_EQ(db_->Execute("DROP TOKEN admins", o).status().code(), ErrorCode::kPermissionDenied);
+  Run("DROP TOKEN loader", an);
+  EXPECT_EQ(Run("SHOW TOKENS", Login("a")).num_rows(), 1u);  // the admin's, left alone
+}
+
 TEST_F(DatabaseAccessTest, EnsureAdminOnlyOnAnEmptyDirectory) {
   auto pw = db_->access().EnsureAdmin(std::nullopt);
   ASSERT_TRUE(pw.ok());

@@ -633,6 +633,28 @@ Status AccessControl::RevokeRole(std::string_view role, std::string_view user) {
   return Status::OK();
 }
 
+Status AccessControl::MayCreateToken(const Principal& p, std::string_view owner,
+                                     const std::vector<Grant>& scopes) const {
+  if (Check(p, Privilege::kAdmin, kAllTables).ok()) return Status::OK();
+  if (!owner.empty() && owner != p.user)
+    return AURORA_ERROR(kPermissionDenied,
+                        "{} may create tokens only for itself (tokens of user '{}' need ADMIN)", p.Describe(),
+                        owner);
+  for (const auto& g : scopes)
+    if (Status s = Check(p, g.privilege, g.table); !s.ok())
+      return AURORA_ERROR(kPermissionDenied, "a token cannot have scope {}: {}", g.ToString(), s.message());
+  return Status::OK();
+}
+
+Status AccessControl::MayRevokeToken(const Principal& p, std::string_view name) const {
+  if (Check(p, Privilege::kAdmin, kAllTables).ok()) return Status::OK();
+  for (const auto& t : Tokens())
+    if (t.name == name && t.owner == p.user) return Status::OK();
+  return AURORA_ERROR(kPermissionDenied,
+                      "{} may revoke only its own tokens; token '{}' is not one (or does not exist)",
+                      p.Describe(), name);
+}
+
 Result<NewToken> AccessControl::CreateToken(const TokenSpec& spec) {
   AURORA_RETURN_IF_ERROR(CheckName("token", spec.name));
   if (spec.scopes.empty())

@@ -172,6 +172,10 @@ class AccessControl {
 
   // kAlreadyExists when an unrevoked token has the name; kNotFound for an unknown owner.
   Result<NewToken> CreateToken(const TokenSpec& spec);
+  // Who may make and revoke tokens: ADMIN, or anyone for tokens of their own whose scopes they hold (so
+  // a token never does more than its maker may). kPermissionDenied naming what is missing.
+  Status MayCreateToken(const Principal& p, std::string_view owner, const std::vector<Grant>& scopes) const;
+  Status MayRevokeToken(const Principal& p, std::string_view name) const;
   Status RevokeToken(std::string_view name, bool if_exists = false);
 
   std::vector<UserInfo> Users() const;  // sorted by name

@@ -213,16 +213,8 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
       spec.name = *name;
       spec.owner = owner->empty() ? caller.principal->user : *owner;
       spec.scopes = *scopes;
-      if (!admin) {
-        if (spec.owner != caller.principal->user)
-          return ErrorResponse(AURORA_ERROR(
-              kPermissionDenied, "{} may create tokens only for itself (tokens of user '{}' need ADMIN)",
-              caller.principal->Describe(), spec.owner));
-        for (const auto& g : spec.scopes)
-          if (Status st = Allowed(caller, g.privilege, g.table); !st.ok())
-            return ErrorResponse(AURORA_ERROR(kPermissionDenied, "a token cannot have scope {}: {}",
-                                              g.ToString(), st.message()));
-      }
+      if (Status st = access.MayCreateToken(*caller.principal, spec.owner, spec.scopes); !st.ok())
+        return ErrorResponse(st);
       if (auto in = body.find("expires_in_seconds"); in != body.end()) {
         constexpr double kMaxSeconds = 100.0 * 365 * 86400;
         if (!in->is_number() || !(in->get<double>() > 0) || in->get<double>() > kMaxSeconds)
@@ -243,17 +235,7 @@ HttpResponse Server::ApiAccess(HttpRequest& req, const Caller& caller) {
     }
   } else if (auto token = name_after("/v1/tokens/")) {
     if (m == http::verb::delete_) {
-      if (!admin) {
-        bool owned = false;
-        for (const auto& t : access.Tokens())
-          owned = owned || (t.name == *token && t.owner == caller.principal->user);
-        if (!owned)
-          return ErrorResponse(
-              AURORA_ERROR(kPermissionDenied,
-                           "{} may revoke only its own tokens; token '{}' is not one (or does not "
-                           "exist)",
-                           caller.principal->Describe(), *token));
-      }
+      if (Status st = access.MayRevokeToken(*caller.principal, *token); !st.ok()) return ErrorResponse(st);
       return done(access.RevokeToken(*token), 200, {{"revoked", *token}});
     }
   } else {

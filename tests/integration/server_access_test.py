@@ -187,7 +187,10 @@ class AccessTest(unittest.TestCase):
             self.assertEqual(r.status, 403, r)
             self.assertEqual(post("/v1/grants", {"to": user, "grants": [{"privilege": "ADMIN"}]},
                                   auth=(user, PW)).status, 403)
-            self.assertEqual(s.request("GET", "/v1/tokens", auth=(user, PW)).status, 403)
+            # Tokens: each user sees only their own (docs/api.md).
+            r = s.request("GET", "/v1/tokens", auth=(user, PW))
+            self.assertEqual(r.status, 200)
+            self.assertTrue(all(t["owner"] == user for t in r.json()["tokens"]), r)
         self.assertEqual(self.state(), before)
         me = s.request("GET", "/v1/me", auth=("cus", PW)).json()
         self.assertEqual(me["user"], "cus")
