@@ -635,6 +635,9 @@ Status AccessControl::RevokeRole(std::string_view role, std::string_view user) {
 
 Status AccessControl::MayCreateToken(const Principal& p, std::string_view owner,
                                      const std::vector<Grant>& scopes) const {
+  if (p.is_token() && p.token.rfind(kSessionTokenPrefix, 0) != 0)
+    return AURORA_ERROR(kPermissionDenied, "{} may not create tokens: tokens are made by users, signed in",
+                        p.Describe());
   if (Check(p, Privilege::kAdmin, kAllTables).ok()) return Status::OK();
   if (!owner.empty() && owner != p.user)
     return AURORA_ERROR(kPermissionDenied,
@@ -657,6 +660,9 @@ Status AccessControl::MayRevokeToken(const Principal& p, std::string_view name) 
 
 Result<NewToken> AccessControl::CreateToken(const TokenSpec& spec) {
   AURORA_RETURN_IF_ERROR(CheckName("token", spec.name));
+  if ((spec.name.rfind(kSessionTokenPrefix, 0) == 0) != spec.session)
+    return AURORA_ERROR(kInvalidArgument, "token names starting with '{}' are reserved for sign-in sessions",
+                        kSessionTokenPrefix);
   if (spec.scopes.empty())
     return AURORA_ERROR(kInvalidArgument, "token '{}' needs at least one scope (WITH GRANT ...)", spec.name);
   for (const auto& g : spec.scopes)

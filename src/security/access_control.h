@@ -102,11 +102,16 @@ struct RoleInfo {
   bool built_in = false;
 };
 
+// Tokens named so are the web app's sign-in sessions (server/api_web.cpp): only CreateToken with
+// TokenSpec::session makes them, and they, unlike other tokens, may make tokens (as their user could).
+inline constexpr std::string_view kSessionTokenPrefix = "web-session-";
+
 struct TokenSpec {
   std::string name;
   std::string owner;
   std::vector<Grant> scopes;          // at least one
   std::optional<int64_t> expires_ms;  // wall clock, ms since the epoch; none: never
+  bool session = false;               // a sign-in session: its name starts with kSessionTokenPrefix
 };
 
 struct TokenInfo {
@@ -173,7 +178,8 @@ class AccessControl {
   // kAlreadyExists when an unrevoked token has the name; kNotFound for an unknown owner.
   Result<NewToken> CreateToken(const TokenSpec& spec);
   // Who may make and revoke tokens: ADMIN, or anyone for tokens of their own whose scopes they hold (so
-  // a token never does more than its maker may). kPermissionDenied naming what is missing.
+  // a token never does more than its maker may). A token other than a sign-in session makes no tokens (a
+  // leaked short-lived token must not mint a lasting one). kPermissionDenied naming what is missing.
   Status MayCreateToken(const Principal& p, std::string_view owner, const std::vector<Grant>& scopes) const;
   Status MayRevokeToken(const Principal& p, std::string_view name) const;
   Status RevokeToken(std::string_view name, bool if_exists = false);

@@ -21,6 +21,8 @@
 // Anyone signed in may view dashboards (each panel's query runs with the viewer's rights); changing them
 // needs CREATE on every table (roles admin and analyst).
 #include <openssl/rand.h>
+#include <chrono>
+
 #include <boost/beast/http/verb.hpp>
 #include <nlohmann/json.hpp>
 
@@ -36,7 +38,7 @@ using nlohmann::json;
 namespace {
 
 constexpr int64_t kSessionTtlMs = 12 * 3600 * 1000;
-constexpr std::string_view kSessionTokenPrefix = "web-session-";
+using security::kSessionTokenPrefix;
 
 HttpResponse MethodNotAllowed(const std::string& path, const char* allow) {
   HttpResponse r = ErrorResponse(AURORA_ERROR(kInvalidArgument, "{} takes {}", path, allow));
@@ -160,6 +162,7 @@ HttpResponse Server::ApiSessionSignIn(HttpRequest& req) {
     if (t.owner == name && t.name.rfind(kSessionTokenPrefix, 0) == 0 && t.expires_ms && *t.expires_ms <= now)
       (void)db_.access().RevokeToken(t.name, true);
   security::TokenSpec spec;
+  spec.session = true;
   spec.name = std::string(kSessionTokenPrefix) + RandomHex(8);
   spec.owner = name;
   spec.scopes = {security::Grant{security::Privilege::kAdmin, std::string(security::kAllTables)}};
@@ -287,6 +290,52 @@ HttpResponse Server::ApiInfer(HttpRequest& req) {
               {"partition_by", schema->partition_by.ToString()},
               {"rows_sampled", rows}};
   return JsonResponse(200, doc.dump());
+}
+
+HttpResponse Server::ApiAsk(HttpRequest& req, const Caller& caller) {
+  auto doc = JsonBody(req, R"({"question": "...", "table"?: "...", "run"?: true})");
+  if (!doc.ok()) return ErrorResponse(doc.status());
+  auto question = doc->find("question");
+  if (question == doc->end() || !question->is_string() || question->get<std::string>().empty())
+    return ErrorResponse(AURORA_ERROR(kInvalidArgument, "the body needs the string \"question\""));
+  const std::string table =
+      doc->contains("table") && (*doc)["table"].is_string() ? (*doc)["table"].get<std::string>() : "";
+  const bool run = doc->value("run", true);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto answer = asker_->Ask(question->get<std::string>(), table, caller.principal);
+  if (!answer.ok()) return ErrorResponse(answer.status());
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  json out = {{"question", *question},
+              {"answered", answer->answered},
+              {"sql", answer->sql},
+              {"explanation", answer->explanation},
+              {"confidence", answer->confidence},
+              {"ms", ms}};
+  if (!answer->answered) {
+    out["sql"] = nullptr;
+    out["suggestions"] = answer->suggestions;
+    out["message"] =
+        "Aurora can't answer that question with confidence; the suggestions say what it did not understand.";
+    return JsonResponse(200, out.dump());
+  }
+  if (run) {
+    QueryOptions options;
+    options.principal = caller.principal;
+    options.settings = {{"max_result_rows", "10000"}, {"max_execution_time", "30"}};
+    auto result = db_.Execute(answer->sql, options);
+    if (!result.ok()) {
+      out["error"] = json::parse(ErrorJson(result.status()))["error"];
+    } else {
+      auto writer = formats::FormatWriter::Make(formats::Format::kJSONCompact, result->names, result->types);
+      if (writer.ok()) {
+        std::string text;
+        (*writer)->WritePrefix(&text);
+        WriteResultEnd(**writer, *result, &text);
+        out["result"] = json::parse(text, nullptr, false);
+      }
+    }
+  }
+  return JsonResponse(200, out.dump());
 }
 
 Status Server::CreateDemoDashboard() {
