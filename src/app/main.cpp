@@ -16,12 +16,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
 #include "catalog/catalog.h"
 #include "common/strings.h"
 #include "engine/database.h"
+#include "nl/ask.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "sources/event_generator.h"
@@ -196,6 +198,19 @@ int Main(int argc, char** argv) {
   sql_cmd->add_option("--data", data_dir, "Data directory")->capture_default_str();
   sql_cmd->add_option("-q,--query", query, "Statements to run, separated by ';'");
 
+  std::vector<std::string> questions;
+  std::string ask_table;
+  bool ask_run = false, ask_lines = false;
+  auto* ask_cmd =
+      app.add_subcommand("ask", "Answer questions in plain language with SQL (the built-in engine)");
+  ask_cmd->add_option("--data", data_dir, "Data directory")->capture_default_str();
+  ask_cmd->add_option("--table", ask_table, "The table to ask about (default: the one the question names)");
+  ask_cmd->add_flag("--run", ask_run, "Also run the SQL and print the result");
+  ask_cmd->add_flag("--lines", ask_lines,
+                    "Read one question per line from standard input; write one JSON line per question "
+                    "(question, sql, explanation, confidence, answered, micros)");
+  ask_cmd->add_option("question", questions, "The question");
+
   std::string config_path;
   std::vector<std::string> config_sets;
   std::map<std::string, std::string> server_flags;  // configuration key -> value given as a flag
@@ -257,6 +272,48 @@ int Main(int argc, char** argv) {
     return 0;
   }
 
+  if (*ask_cmd) {
+    auto db = Database::Open(FileSystem::Posix(), data_dir, Clock::System());
+    if (!db.ok()) return Fail(db.status());
+    nl::Asker asker(**db);
+    if (ask_lines) {
+      std::string line;
+      while (std::getline(std::cin, line)) {
+        if (line.empty()) continue;
+        const auto t0 = std::chrono::steady_clock::now();
+        auto a = asker.Ask(line, ask_table);
+        const auto micros =
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+                .count();
+        nlohmann::json doc = {{"question", line}, {"micros", micros}};
+        if (a.ok()) {
+          doc.update({{"sql", a->sql},
+                      {"explanation", a->explanation},
+                      {"confidence", a->confidence},
+                      {"answered", a->answered},
+                      {"suggestions", a->suggestions}});
+        } else {
+          doc.update({{"error", a.status().message()}, {"answered", false}});
+        }
+        fmt::print("{}\n", doc.dump());
+        std::fflush(stdout);
+      }
+      return 0;
+    }
+    std::string question;
+    for (const auto& w : questions) question += (question.empty() ? "" : " ") + w;
+    auto a = asker.Ask(question, ask_table);
+    if (!a.ok()) return Fail(a.status());
+    if (!a->answered) {
+      fmt::print(stderr, "aurora: can't answer that (confidence {:.2f})\n", a->confidence);
+      for (const auto& s : a->suggestions) fmt::print(stderr, "  {}\n", s);
+      return 1;
+    }
+    fmt::print("{}\n-- {} (confidence {:.2f})\n", a->sql, a->explanation, a->confidence);
+    if (ask_run) return RunStatements(**db, a->sql) ? 0 : 1;
+    return 0;
+  }
+
   if (*sql_cmd) {
     auto db = Database::Open(FileSystem::Posix(), data_dir, Clock::System());
     if (!db.ok()) return Fail(db.status());
@@ -289,8 +346,9 @@ int Main(int argc, char** argv) {
     auto table = (*catalog)->CreateTable(sources::EventsSchema(), /*if_not_exists=*/true);
     if (!table.ok()) return Fail(table.status());
     uint64_t before = (*table)->Stats().rows;
-    const int64_t start_ms = demo_recent ? Clock::System().NowMillis() - static_cast<int64_t>(demo_days * 86'400'000)
-                                         : int64_t{1704067200000};  // 2024-01-01 00:00:00 UTC
+    const int64_t start_ms = demo_recent
+                                 ? Clock::System().NowMillis() - static_cast<int64_t>(demo_days * 86'400'000)
+                                 : int64_t{1704067200000};  // 2024-01-01 00:00:00 UTC
     sources::EventGenerator g({.seed = seed + before, .start_ms = start_ms, .days = demo_days, .rows = rows});
     auto t0 = std::chrono::steady_clock::now();
     for (uint64_t done = 0; done < rows;) {

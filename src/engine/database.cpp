@@ -154,6 +154,7 @@ Result<std::unique_ptr<Database>> Database::Open(FileSystem& fs, const std::stri
   std::unique_ptr<Database> db(new Database(std::move(catalog), std::move(access), clock));
   AURORA_ASSIGN_OR_RETURN(db->sources_,
                           kafka::SourceManager::Open(data_dir, *db->catalog_, *db->ingestor_, clock));
+  AURORA_ASSIGN_OR_RETURN(db->semantic_, SemanticLayer::Open(data_dir, clock));
   return db;
 }
 
@@ -299,6 +300,30 @@ Result<QueryResult> Database::Run(std::string_view text, exec::QueryContext& ctx
     case sql::Statement::Kind::kShowSources:
     case sql::Statement::Kind::kShowCreateSource:
       return RunSource(st, principal);
+    case sql::Statement::Kind::kCreateTerm: {
+      const sql::TermStatement& t = *st.term;
+      // The expressions must be SQL expressions (they are bound when a question uses them).
+      AURORA_RETURN_IF_ERROR(sql::ParseExpression(t.expression).status());
+      if (!t.filter.empty()) AURORA_RETURN_IF_ERROR(sql::ParseExpression(t.filter).status());
+      AURORA_RETURN_IF_ERROR(
+          semantic_->Create({t.metric, t.name, t.expression, t.filter, 0}, t.if_not_exists, t.or_replace));
+      return QueryResult{};
+    }
+    case sql::Statement::Kind::kDropTerm:
+      AURORA_RETURN_IF_ERROR(semantic_->Drop(st.term->metric, st.term->name, st.term->if_exists));
+      return QueryResult{};
+    case sql::Statement::Kind::kShowTerms: {
+      std::vector<std::string> names, expressions, filters;
+      for (const auto& t : semantic_->List()) {
+        if (t.metric != st.term->metric) continue;
+        names.push_back(t.name);
+        expressions.push_back(t.expression);
+        filters.push_back(t.filter);
+      }
+      if (st.term->metric)
+        return StringResult({"name", "expression", "where"}, {names, expressions, filters});
+      return StringResult({"name", "meaning"}, {names, expressions});
+    }
   }
   return AURORA_ERROR(kInternal, "unhandled statement");
 }
@@ -930,6 +955,12 @@ Status Database::Authorize(const sql::Statement& st, const security::Principal* 
     }
     case K::kShowSources:
       return alive();  // lists only the sources whose table the principal may read
+    // The semantic layer is shared by every table's questions: changing it needs CREATE on every table.
+    case K::kCreateTerm:
+    case K::kDropTerm:
+      return check(Privilege::kCreate, "*");
+    case K::kShowTerms:
+      return alive();
     case K::kShowGrants:
       // Anyone may see their own grants.
       if (st.access->for_name.empty() || st.access->for_name == p.user) return alive();

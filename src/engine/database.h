@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "engine/semantic_layer.h"
 #include "engine/system_tables.h"
 #include "exec/query_context.h"
 #include "exec/select.h"
@@ -130,6 +131,8 @@ class Database {
   security::AccessControl& access() { return *access_; }
   // The sources (CREATE SOURCE); for their status and the server's /v1/sources.
   kafka::SourceManager& sources() { return *sources_; }
+  // Metrics and synonyms for natural-language questions (CREATE METRIC, CREATE SYNONYM).
+  SemanticLayer& semantic() { return *semantic_; }
   // Runs the sources (until the Database is destroyed).
   void StartSources() { sources_->Start(); }
   ~Database();
@@ -176,6 +179,7 @@ class Database {
   Clock& clock_;
   std::unique_ptr<ingest::Ingestor> ingestor_;
   std::unique_ptr<kafka::SourceManager> sources_;  // after ingestor_ and catalog_: stops before them
+  std::unique_ptr<SemanticLayer> semantic_;
   std::mutex running_mu_;
   std::map<std::string, exec::QueryContext*> running_;  // statements in progress, by query id
   QueryLog query_log_;

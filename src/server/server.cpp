@@ -148,6 +148,7 @@ Result<std::unique_ptr<Server>> Server::Make(ServerConfig config, Database& db) 
   const ServerConfig& c = s->config_;
   AURORA_ASSIGN_OR_RETURN(s->dashboards_, DashboardStore::Open(c.data_dir, Clock::System()));
   s->live_ = std::make_unique<LiveHub>(db, Clock::System());
+  s->asker_ = std::make_unique<nl::Asker>(db);
   if (!c.tls_cert.empty()) {
     s->tls_ = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
     s->tls_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
@@ -417,6 +418,11 @@ HttpResponse Server::HandleApi(HttpRequest& req) {
     if (path == "/v1/sources" || path.rfind("/v1/sources/", 0) == 0) return ApiSources(req, *caller);
     if (path == "/v1/dashboards" || path.rfind("/v1/dashboards/", 0) == 0) return ApiDashboards(req, *caller);
     if (path == "/v1/infer") return ApiInfer(req);
+    if (path == "/v1/ask") {
+      if (req.method != http::verb::post) return method_not_allowed("POST");
+      if (auto limited = RateLimit(*caller)) return *limited;
+      return ApiAsk(req, *caller);
+    }
     for (const char* prefix : {"/v1/me", "/v1/users", "/v1/roles", "/v1/grants", "/v1/tokens"})
       if (path.rfind(prefix, 0) == 0) return ApiAccess(req, *caller);
     return ErrorResponse(AURORA_ERROR(kNotFound, "no route {} {}; GET /v1/openapi.json describes the API",

@@ -31,6 +31,7 @@
 #include "engine/database.h"
 #include "formats/format.h"
 #include "formats/format_writer.h"
+#include "nl/ask.h"
 #include "security/access_control.h"
 #include "server/config.h"
 #include "server/dashboards.h"
@@ -86,6 +87,8 @@ class Server {
   HttpResponse ApiSessionSignIn(HttpRequest& req);
   HttpResponse ApiDashboards(HttpRequest& req, const Caller& caller);
   HttpResponse ApiInfer(HttpRequest& req);
+  // POST /v1/ask: a question in plain language, answered with SQL by the built-in engine (nl/ask.h).
+  HttpResponse ApiAsk(HttpRequest& req, const Caller& caller);
   // The demo's ready dashboard, made on the first start with `demo` (when there is no dashboard yet).
   Status CreateDemoDashboard();
 
@@ -117,7 +120,8 @@ class Server {
   std::thread shutdown_thread_;
   std::unique_ptr<sources::DemoFeed> demo_;  // config.demo: the standard workload into table `events`
   std::unique_ptr<DashboardStore> dashboards_;
-  std::unique_ptr<LiveHub> live_;  // live dashboard panels
+  std::unique_ptr<LiveHub> live_;     // live dashboard panels
+  std::unique_ptr<nl::Asker> asker_;  // natural-language questions
 
   struct Bucket {
     double tokens = 0;

@@ -340,6 +340,48 @@ class WebTest(unittest.TestCase):
         self.assertIn("sasl", r.json()["error"]["message"].lower())
 
 
+class AskTest(unittest.TestCase):
+    def test_questions_are_answered_with_sql_and_results_as_the_caller(self):
+        import subprocess
+        import tempfile
+        with tempfile.TemporaryDirectory(prefix="aurora-ask-") as data:
+            subprocess.run([BINARY, "demo", "--data", data, "--rows", "20000", "--days", "3", "--recent"], check=True,
+                           stdout=subprocess.DEVNULL)
+            with Server(BINARY, data_dir=data) as s:
+                ask = lambda q, auth="default", **kw: s.request(  # noqa: E731
+                    "POST", "/v1/ask", body=json.dumps({"question": q, **kw}), auth=auth)
+                r = ask("how many purchases on mobile in the last 2 days")
+                self.assertEqual(r.status, 200, r)
+                a = r.json()
+                self.assertTrue(a["answered"])
+                self.assertIn("action_type = 'purchase'", a["sql"])
+                self.assertIn("device_type = 'mobile'", a["sql"])
+                self.assertGreater(a["confidence"], 0.9)
+                gold = s.sql("SELECT count() FROM events WHERE action_type = 'purchase' AND device_type = 'mobile' "
+                             "AND timestamp >= now() - INTERVAL 2 DAY", fmt="TSV").text.strip()
+                self.assertEqual(a["result"]["data"], [[gold]])
+                # Not understood: no SQL, but what was not understood and near misses.
+                a = ask("what is the weather on mars").json()
+                self.assertFalse(a["answered"])
+                self.assertIsNone(a["sql"])
+                self.assertTrue(a["suggestions"])
+                # The semantic layer: a metric defined in SQL is used at once.
+                s.sql("CREATE METRIC revenue AS sum(price * quantity) WHERE action_type = 'purchase'")
+                a = ask("revenue by region", run=False).json()
+                self.assertEqual(a["sql"], "SELECT region, sum(price * quantity) FROM events "
+                                           "WHERE action_type = 'purchase' GROUP BY region ORDER BY region")
+                self.assertNotIn("result", a)
+                self.assertIn("revenue", s.sql("SHOW METRICS", fmt="TSV").text)
+                # Queries run as the caller: without SELECT on the table, 403.
+                s.sql(f"CREATE USER nosy IDENTIFIED BY '{PW}'")
+                r = ask("how many purchases", auth=("nosy", PW))
+                self.assertEqual(r.status, 403, r)
+                # Changing the semantic layer needs CREATE on every table.
+                s.sql("GRANT SELECT ON events TO nosy")
+                r = s.sql("CREATE SYNONYM buyers FOR user_id", auth=("nosy", PW), expect=None)
+                self.assertEqual(r.status, 403)
+
+
 class DemoTest(unittest.TestCase):
     def test_demo_comes_with_a_live_dashboard(self):
         with Server(BINARY, flags=["--demo"]) as s:

@@ -6,7 +6,7 @@
 // in; on Connect mints a token for a new table and runs the curl command the page shows; uploads a CSV
 // with one column type changed; runs SQL in Explore and sees a chart; builds a dashboard with a stat panel
 // and watches it change within 2 s of new events, without a reload; revokes the token on Admin and sees
-// curl refused. Screenshots of every page (1280 px wide, and the dashboard at 360 px) go to the artifacts
+// curl refused; asks a question in Explore and sees its SQL and chart. Screenshots of every page (1280 px wide, and the dashboard at 360 px) go to the artifacts
 // directory. Exits 0 on success; on failure prints what failed, saves failure.png and the server's log.
 //
 // Needs: the app built into the binary, ui/node_modules (npm ci in ui/), Chromium (AURORA_CHROMIUM or
@@ -287,6 +287,20 @@ async function run(args) {
   await page.locator('.explore [data-testid="chart"] canvas').first().waitFor({ timeout: 15_000 });
   log('Explore drew a chart');
   await shot('explore');
+
+  // Explore: a question in plain language; the SQL appears in the editor, editable, with its result.
+  await page.getByLabel('Ask a question').fill('purchases by device type in the last hour');
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
+  await page.locator('[data-testid="ask-explanation"]').waitFor();
+  const asked = await editor.locator('.cm-content').textContent();
+  check(asked.includes("action_type = 'purchase'") && asked.includes('GROUP BY device_type'),
+    `the question's SQL is not in the editor: ${asked}`);
+  await page.locator('.explore [data-testid="chart"] canvas').first().waitFor({ timeout: 15_000 });
+  log(`asked a question; the editor holds: ${asked}`);
+  await page.getByLabel('Ask a question').fill('what is the weather on mars');
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
+  await page.locator('[data-testid="ask-unanswered"]').waitFor();
+  await shot('explore-question');
 
   // Dashboards: a new dashboard with a stat panel over the HTTP table.
   await navLink('Dashboards').click();

@@ -170,6 +170,26 @@ export function sql(query: string, opts: SqlOptions = {}): Promise<QueryResult |
   });
 }
 
+// ---- natural-language questions
+
+// POST /v1/ask: the built-in engine's SQL for a question, with its explanation, and (run) its result.
+export interface AskAnswer {
+  question: string;
+  answered: boolean;
+  sql: string | null;
+  explanation: string;
+  confidence: number;
+  ms: number;
+  suggestions?: string[];
+  message?: string;
+  result?: QueryResult;
+  error?: { code: string; message: string };
+}
+
+export function ask(question: string, signal?: AbortSignal): Promise<AskAnswer> {
+  return request<AskAnswer>('POST', '/v1/ask', { json: { question, run: true }, signal });
+}
+
 // A statement that must answer rows.
 export async function query(text: string, opts: SqlOptions = {}): Promise<QueryResult> {
   const r = await sql(text, opts);

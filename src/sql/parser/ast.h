@@ -195,6 +195,17 @@ struct SourceStatement {
   std::string reset_to;                                                             // ALTER ... RESET TO
 };
 
+// The natural-language engine's semantic layer (nl/): CREATE [OR REPLACE] METRIC name AS aggregate
+// [WHERE condition], CREATE [OR REPLACE] SYNONYM word FOR column | condition, DROP METRIC | SYNONYM, SHOW
+// METRICS | SYNONYMS. Expressions are kept as their SQL text (checked by the parser).
+struct TermStatement {
+  bool metric = true;  // else a synonym
+  std::string name;    // an identifier, or a quoted phrase ('average order value')
+  std::string expression;
+  std::string filter;  // METRIC ... WHERE
+  bool if_exists = false, if_not_exists = false, or_replace = false;
+};
+
 struct Statement {
   enum class Kind : uint8_t {
     kSelect,
@@ -224,6 +235,9 @@ struct Statement {
     kAlterSource,
     kShowSources,
     kShowCreateSource,
+    kCreateTerm,
+    kDropTerm,
+    kShowTerms,
   } kind;
   SelectPtr select;
   std::shared_ptr<CreateTable> create;
@@ -232,6 +246,7 @@ struct Statement {
   std::shared_ptr<Statement> explained;     // kExplain
   std::shared_ptr<AccessStatement> access;  // users, roles, grants, tokens
   std::shared_ptr<SourceStatement> source;  // sources
+  std::shared_ptr<TermStatement> term;      // metrics and synonyms
   std::string database, table;              // DROP / TRUNCATE / DESCRIBE
   bool if_exists = false;                   // DROP TABLE IF EXISTS
   std::string like;                         // SHOW TABLES LIKE '...'

@@ -165,6 +165,29 @@ class Parser {
       s.kind = Statement::Kind::kSelect;
       s.select = SelectWithUnion();
       OutputFormat(&s);
+    } else if (IsKw("CREATE") &&
+               (IsKw("METRIC", 1) || IsKw("SYNONYM", 1) ||
+                (IsKw("OR", 1) && IsKw("REPLACE", 2) && (IsKw("METRIC", 3) || IsKw("SYNONYM", 3))))) {
+      Next();
+      CreateTerm(&s);
+    } else if (IsKw("DROP") && (IsKw("METRIC", 1) || IsKw("SYNONYM", 1))) {
+      Next();
+      s.kind = Statement::Kind::kDropTerm;
+      s.term = std::make_shared<TermStatement>();
+      s.term->metric = AcceptKw("METRIC");
+      if (!s.term->metric) Next();
+      if (AcceptKw("IF")) {
+        ExpectKw("EXISTS");
+        s.term->if_exists = true;
+      }
+      s.term->name = TermName();
+    } else if (IsKw("SHOW") && (IsKw("METRICS", 1) || IsKw("SYNONYMS", 1))) {
+      Next();
+      s.kind = Statement::Kind::kShowTerms;
+      s.term = std::make_shared<TermStatement>();
+      s.term->metric = AcceptKw("METRICS");
+      if (!s.term->metric) Next();
+      OutputFormat(&s);
     } else if (AcceptKw("CREATE")) {
       if (AcceptKw("USER")) {
         CreateUser(&s);
@@ -301,6 +324,38 @@ class Parser {
   }
 
   // ---- sources
+  // A metric's or synonym's name: an identifier or a quoted phrase, lower-cased.
+  std::string TermName() {
+    std::string name = Peek().kind == TokenKind::kString ? Next().text : Identifier("a name");
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return name;
+  }
+
+  // CREATE [OR REPLACE] METRIC [IF NOT EXISTS] name AS expr [WHERE expr]
+  // CREATE [OR REPLACE] SYNONYM [IF NOT EXISTS] name FOR expr
+  void CreateTerm(Statement* s) {
+    s->kind = Statement::Kind::kCreateTerm;
+    s->term = std::make_shared<TermStatement>();
+    TermStatement* t = s->term.get();
+    if (AcceptKw("OR")) {
+      ExpectKw("REPLACE");
+      t->or_replace = true;
+    }
+    t->metric = AcceptKw("METRIC");
+    if (!t->metric) ExpectKw("SYNONYM");
+    IfNotExists(&t->if_not_exists);
+    t->name = TermName();
+    ExpectKw(t->metric ? "AS" : "FOR");
+    size_t from = i_;
+    Expression();
+    t->expression = TextFrom(from);
+    if (t->metric && AcceptKw("WHERE")) {
+      from = i_;
+      Expression();
+      t->filter = TextFrom(from);
+    }
+  }
+
   // CREATE SOURCE [IF NOT EXISTS] name FROM KAFKA SETTINGS k = 'v' | number, ... INTO [db.]table
   void CreateSource(Statement* s) {
     s->kind = Statement::Kind::kCreateSource;

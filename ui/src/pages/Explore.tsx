@@ -1,8 +1,18 @@
-// Explore: the tables with their schema and sizes, a SQL editor (completion, Ctrl/Cmd+Enter runs), and the
+// Explore: the tables with their schema and sizes, a question box (plain language to SQL, shown in the
+// editor, where it can be changed and run again), a SQL editor (completion, Ctrl/Cmd+Enter runs), and the
 // result as a chart picked from its shape (switchable), a sortable paged table, CSV export and "Add to
 // dashboard". #/explore?sql=...&run=1 opens it with a statement (and runs it).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, TableDetail, TableSummary, sql as runSql, table as fetchTable, tables as fetchTables } from '../api';
+import {
+  ApiError,
+  AskAnswer,
+  TableDetail,
+  TableSummary,
+  ask,
+  sql as runSql,
+  table as fetchTable,
+  tables as fetchTables,
+} from '../api';
 import { CHART_LABELS, ChartType, chartsFor, chooseChart } from '../lib/chart_choice';
 import { QueryResult, StatementDone, isQueryResult, toCsv } from '../lib/result';
 import { formatBytes, formatNumber, formatSeconds } from '../lib/format';
@@ -31,6 +41,9 @@ export function Explore({ params }: { params: Record<string, string> }) {
   const [picked, setPicked] = useState<ChartType | null>(null);
   const [adding, setAdding] = useState(false);
   const [tablesVersion, setTablesVersion] = useState(0);
+  const [question, setQuestion] = useState('');
+  const [asking, setAsking] = useState(false);
+  const [answer, setAnswer] = useState<AskAnswer | null>(null);
   const abort = useRef<AbortController | null>(null);
   const textRef = useRef(text);
   textRef.current = text;
@@ -66,6 +79,34 @@ export function Explore({ params }: { params: Record<string, string> }) {
         abort.current = null;
         setRunning(false);
       }
+    }
+  };
+
+  const askQuestion = async (e: Event) => {
+    e.preventDefault();
+    if (question.trim() === '') return;
+    abort.current?.abort();
+    setAsking(true);
+    setError(null);
+    try {
+      const a = await ask(question.trim());
+      setAnswer(a);
+      if (a.answered && a.sql) {
+        setText(a.sql);
+        localStorage.setItem(LAST_SQL_KEY, a.sql);
+        if (a.result) {
+          setOutcome({ kind: 'rows', result: a.result, ms: a.ms });
+          setPicked(null);
+        } else if (a.error) {
+          setError(new ApiError(400, a.error.code, a.error.message));
+          setOutcome(null);
+        }
+      }
+    } catch (err) {
+      setError(err);
+      setAnswer(null);
+    } finally {
+      setAsking(false);
     }
   };
 
@@ -110,9 +151,36 @@ export function Explore({ params }: { params: Record<string, string> }) {
           void run(s);
         }} />
         <div class="explore-main">
-          {/* Natural-language questions: a box here will turn a question into SQL for the editor below.
-              Reserved; not built yet. */}
-          <div class="nl-slot" data-slot="natural-language-question" hidden />
+          <form class="ask-block" onSubmit={(e) => void askQuestion(e)}>
+            <label class="label-text" for="ask-input">Ask a question</label>
+            <div class="row">
+              <input
+                id="ask-input"
+                name="question"
+                type="search"
+                autocomplete="off"
+                placeholder="e.g. top 5 brands by purchases this week"
+                value={question}
+                onInput={(e) => setQuestion((e.target as HTMLInputElement).value)}
+              />
+              <button type="submit" class="primary" disabled={asking || question.trim() === ''}>
+                {asking ? 'Asking…' : 'Ask'}
+              </button>
+            </div>
+            {answer && answer.answered && (
+              <p class="help" role="status" data-testid="ask-explanation">
+                {answer.explanation} The SQL is in the editor below; change it and run it again as you like.
+              </p>
+            )}
+            {answer && !answer.answered && (
+              <div class="notice" role="status" data-testid="ask-unanswered">
+                <p>{answer.message ?? "Aurora can't answer that question with confidence."} Try the table's column or value names:</p>
+                <ul>
+                  {(answer.suggestions ?? []).map((s) => <li key={s}>{s}</li>)}
+                </ul>
+              </div>
+            )}
+          </form>
           <div class="editor-block">
             <span class="label-text" id="sql-label">SQL</span>
             <SqlEditor
