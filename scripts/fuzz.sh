@@ -10,7 +10,7 @@ if [[ "${1:-}" == "--seconds" ]]; then seconds="$2"; fi
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target fuzz_all  # only the targets: the unit tests run in the other builds
 for target in fuzz_types fuzz_block fuzz_wal_chunk fuzz_manifest fuzz_part fuzz_sql fuzz_jsoneachrow fuzz_csv \
-    fuzz_tsv fuzz_ingest fuzz_http; do
+    fuzz_tsv fuzz_ingest fuzz_http fuzz_nl; do
   work="build/fuzz/corpus/$target"
   mkdir -p "$work"
   seeds="tests/fuzz/corpus/$target"
@@ -19,6 +19,12 @@ for target in fuzz_types fuzz_block fuzz_wal_chunk fuzz_manifest fuzz_part fuzz_
       -print_final_stats=1 -artifact_prefix="build/fuzz/$target-" "$work" "$seeds" > "build/fuzz/$target.log" 2>&1; then
     tail -50 "build/fuzz/$target.log"
     echo "fuzz: $target FAILED (log: build/fuzz/$target.log)"
+    exit 1
+  fi
+  # UndefinedBehaviorSanitizer reports without stopping: a report fails the run all the same.
+  if grep -q "runtime error:" "build/fuzz/$target.log"; then
+    grep -B2 -A10 "runtime error:" "build/fuzz/$target.log" | head -40
+    echo "fuzz: $target FAILED: undefined behaviour (log: build/fuzz/$target.log)"
     exit 1
   fi
   grep -E "stat::number_of_executed_units" "build/fuzz/$target.log" | sed "s/^/fuzz: $target /"

@@ -56,24 +56,27 @@ Result<TypeId> ResultType(ArOp op, const DataType& a, const DataType& b) {
   }
 }
 
+// The unsigned type integer arithmetic on R is done in.
+template <typename R>
+using Wrap = std::conditional_t<(sizeof(R) < sizeof(unsigned)), unsigned, std::make_unsigned_t<R>>;
+
 template <ArOp op, typename R>
 inline R Compute(R x, R y) {
+  // Integers wrap around as ClickHouse's do: computed unsigned, and at least as wide as unsigned int, so
+  // that narrow types are not promoted to int (where overflow is undefined).
   if constexpr (op == ArOp::kPlus) {
     if constexpr (std::is_integral_v<R>)
-      return static_cast<R>(static_cast<std::make_unsigned_t<R>>(x) +
-                            static_cast<std::make_unsigned_t<R>>(y));
+      return static_cast<R>(static_cast<Wrap<R>>(x) + static_cast<Wrap<R>>(y));
     else
       return x + y;
   } else if constexpr (op == ArOp::kMinus) {
     if constexpr (std::is_integral_v<R>)
-      return static_cast<R>(static_cast<std::make_unsigned_t<R>>(x) -
-                            static_cast<std::make_unsigned_t<R>>(y));
+      return static_cast<R>(static_cast<Wrap<R>>(x) - static_cast<Wrap<R>>(y));
     else
       return x - y;
   } else if constexpr (op == ArOp::kMultiply) {
     if constexpr (std::is_integral_v<R>)
-      return static_cast<R>(static_cast<std::make_unsigned_t<R>>(x) *
-                            static_cast<std::make_unsigned_t<R>>(y));
+      return static_cast<R>(static_cast<Wrap<R>>(x) * static_cast<Wrap<R>>(y));
     else
       return x * y;
   } else if constexpr (op == ArOp::kDivide) {

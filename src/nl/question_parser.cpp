@@ -1,6 +1,7 @@
 #include "nl/question_parser.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
@@ -296,6 +297,7 @@ void Reader::ReadTime() {
       double n = 1;
       bool number = false;
       if (j < t_.size() && t_[j].kind == Token::Kind::kNumber) {
+        if (!t_[j].integer || t_[j].number < 1 || t_[j].number > 100000) continue;
         n = t_[j].number;
         number = true;
         ++j;
@@ -386,7 +388,8 @@ void Reader::ReadListing() {
     // show|list [the] [N] [most recent|latest] events|rows ...
     size_t j = Skip(i + 1, {"me", "all", "most", "recent", "latest", "last", "newest"});
     int n = -1;
-    if (j < t_.size() && t_[j].kind == Token::Kind::kNumber && t_[j].integer) {
+    if (j < t_.size() && t_[j].kind == Token::Kind::kNumber && t_[j].integer && t_[j].number >= 1 &&
+        t_[j].number <= 1e6) {
       n = static_cast<int>(t_[j].number);
       j = Skip(j + 1, {"most", "recent", "latest", "last", "newest"});
     }
@@ -432,10 +435,14 @@ void Reader::ReadRanking() {
       desc_ = w == "top";
       rank_pos_ = i;
       used_[i] = true;
-      if (i + 1 < t_.size() && t_[i + 1].kind == Token::Kind::kNumber) {
+      auto count = [&](size_t k) {
+        return t_[k].kind == Token::Kind::kNumber && t_[k].integer && t_[k].number >= 1 &&
+               t_[k].number <= 1e6;
+      };
+      if (i + 1 < t_.size() && count(i + 1)) {
         limit_ = static_cast<int>(t_[i + 1].number);
         used_[i + 1] = true;
-      } else if (i > 0 && t_[i - 1].kind == Token::Kind::kNumber && !used_[i - 1]) {
+      } else if (i > 0 && count(i - 1) && !used_[i - 1]) {
         limit_ = static_cast<int>(t_[i - 1].number);
         used_[i - 1] = true;
       }

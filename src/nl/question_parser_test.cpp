@@ -71,6 +71,17 @@ TEST(QuestionParserTest, UsesTheSemanticLayerAndForgivesTypos) {
   EXPECT_EQ(Sql(p, "avergae amount in frnace"), "SELECT avg(amount) FROM orders WHERE country = 'france'");
 }
 
+// Found by fuzz_nl: numbers too big for an integer were cast to one (undefined behaviour).
+TEST(QuestionParserTest, HugeNumbersAreNotCounts) {
+  auto p = Shop();
+  for (const char* q : {"top 100000000000000000000 countries by amount", "orders over 1e300",
+                        "orders in the last 99999999999999999999 days", "show 18446744073709551616 orders",
+                        "orders of customer 99999999999999999999"}) {
+    Answer a = p.Parse(q);
+    EXPECT_EQ(a.sql.rfind("SELECT ", 0), 0u) << q;
+  }
+}
+
 TEST(QuestionParserTest, SaysWhatItDidNotUnderstandRatherThanGuess) {
   auto p = Shop();
   Answer a = p.Parse("what is the weather like in the mountains");

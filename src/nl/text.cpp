@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -105,7 +106,7 @@ std::vector<Token> Tokenize(std::string_view q) {
       t.kind = Token::Kind::kNumber;
       t.text = std::string(q.substr(i, j - i));
       t.number = value;
-      t.integer = !fraction && value == static_cast<double>(static_cast<long long>(value));
+      t.integer = !fraction && value < 9e15 && value == std::floor(value);  // exact in a 64-bit integer
       t.begin = i;
       t.end = j;
       out.push_back(std::move(t));

@@ -17,7 +17,9 @@
 #include "ingest/ingestor.h"
 #include "ingest/schema_inference.h"
 #include "io/file_system.h"
+#include "nl/question_parser.h"
 #include "server/request.h"
+#include "sources/event_generator.h"
 #include "sql/parser/parser.h"
 #include "storage/chunk_serde.h"
 #include "storage/codec.h"
@@ -208,8 +210,37 @@ void FuzzIngest(std::string_view in) {
 }  // namespace
 #endif
 
+#if AURORA_FUZZ_TARGET == 12
+namespace {
+
+// The standard workload's table as the engine sees it, with its values and a metric and synonyms.
+void FuzzQuestion(std::string_view question) {
+  static const nl::QuestionParser* parser = [] {
+    storage::TableSchema s = sources::EventsSchema();
+    std::vector<std::pair<std::string, std::vector<std::string>>> values = {
+        {"action_type", {"view", "add_to_cart", "purchase"}},
+        {"region", {"us-east", "us-west", "eu-west", "uk", "apac"}},
+        {"device_type", {"mobile", "desktop", "tablet"}},
+        {"category", {"electronics", "books", "home"}},
+        {"brand", {"Sony", "Apple", "Nike", "OReilly"}},
+        {"user_type", {"new", "returning"}}};
+    std::vector<nl::TableVocabulary::Term> terms = {
+        {true, "revenue", "sum(price * quantity)", "action_type = 'purchase'"},
+        {false, "orders", "action_type = 'purchase'", ""},
+        {false, "customers", "user_id", ""}};
+    return new nl::QuestionParser(nl::TableVocabulary::Make(s, values, terms));
+  }();
+  nl::Answer a = parser->Parse(question);
+  // Whatever the question, the SQL is one statement that parses (values are quoted, never pasted).
+  if (!sql::ParseStatement(a.sql).ok()) __builtin_trap();
+}
+
+}  // namespace
+#endif
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
+
 #if AURORA_FUZZ_TARGET == 1  // fuzz_types: type names and codec specs
   auto t = ParseDataType(in);
   if (t.ok()) {
@@ -283,8 +314,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzIngest(in);
 #elif AURORA_FUZZ_TARGET == 11  // fuzz_http: an HTTP request as it arrives on a socket
   FuzzHttp(in);
+#elif AURORA_FUZZ_TARGET == 12  // fuzz_nl: a question to the natural-language engine; its SQL must parse
+  FuzzQuestion(in);
 #else
-#error "AURORA_FUZZ_TARGET must be 1..11"
+#error "AURORA_FUZZ_TARGET must be 1..12"
 #endif
   return 0;
 }
