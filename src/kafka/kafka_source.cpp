@@ -399,11 +399,14 @@ void KafkaSource::Stop() {
 }
 
 void KafkaSource::Pause() {
-  {
-    std::lock_guard lock(mu_);
-    paused_ = true;
-  }
+  std::unique_lock lock(mu_);
+  paused_ = true;
   cv_.notify_all();
+  // Returns once the source has written what it had read and left the group, so that nothing produced
+  // from now on is ingested; at most 10 s (a write that keeps failing is retried meanwhile).
+  if (thread_.joinable())
+    cv_.wait_for(lock, std::chrono::seconds(10),
+                 [&] { return stop_ || !paused_ || status_.state == "paused"; });
 }
 
 void KafkaSource::Resume() {
@@ -740,6 +743,7 @@ void KafkaSource::Run() {
         lock.lock();
         status_.state = "paused";
         partitions_.clear();
+        cv_.notify_all();  // Pause() waits for this
         cv_.wait(lock, [&] { return stop_ || !paused_; });
         continue;
       }

@@ -108,6 +108,8 @@ class KafkaSource {
   void Start(bool paused);
   // Writes what it has read, leaves the group and stops the thread.
   void Stop();
+  // Stops consuming: returns once what was read is written and the group left (at most 10 s), so that
+  // nothing produced after it returns is ingested until Resume.
   void Pause();
   void Resume();
   // Moves the table's position of every partition to `to`: "earliest", "latest", or a time (Unix

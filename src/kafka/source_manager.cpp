@@ -231,17 +231,22 @@ Status SourceManager::Drop(const std::string& name, bool if_exists) {
 }
 
 Status SourceManager::SetPaused(const std::string& name, bool paused) {
-  std::lock_guard lock(mu_);
-  AURORA_ASSIGN_OR_RETURN(Entry * e, Find(name));
-  AURORA_RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
-    AURORA_ASSIGN_OR_RETURN(auto up, db_->Prepare("UPDATE sources SET paused = ? WHERE name = ?"));
-    return up.Bind(1, int64_t{paused}).Bind(2, name).Run();
-  }));
-  e->paused = paused;
+  std::shared_ptr<KafkaSource> source;
+  {
+    std::lock_guard lock(mu_);
+    AURORA_ASSIGN_OR_RETURN(Entry * e, Find(name));
+    AURORA_RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
+      AURORA_ASSIGN_OR_RETURN(auto up, db_->Prepare("UPDATE sources SET paused = ? WHERE name = ?"));
+      return up.Bind(1, int64_t{paused}).Bind(2, name).Run();
+    }));
+    e->paused = paused;
+    source = e->source;
+  }
+  // Outside the lock: Pause waits for the source to write what it read and stop.
   if (paused)
-    e->source->Pause();
+    source->Pause();
   else
-    e->source->Resume();
+    source->Resume();
   return Status::OK();
 }
 
