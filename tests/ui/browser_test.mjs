@@ -6,7 +6,8 @@
 // in; on Connect mints a token for a new table and runs the curl command the page shows; uploads a CSV
 // with one column type changed; runs SQL in Explore and sees a chart; builds a dashboard with a stat panel
 // and watches it change within 2 s of new events, without a reload; revokes the token on Admin and sees
-// curl refused; asks a question in Explore and sees its SQL and chart. Screenshots of every page (1280 px wide, and the dashboard at 360 px) go to the artifacts
+// curl refused; asks a question in Explore and sees its SQL and chart; with --kafka-tool, creates a Kafka
+// source with the Connect form against a real Kafka-protocol broker and watches it in the list. Screenshots of every page (1280 px wide, and the dashboard at 360 px) go to the artifacts
 // directory. Exits 0 on success; on failure prints what failed, saves failure.png and the server's log.
 //
 // Needs: the app built into the binary, ui/node_modules (npm ci in ui/), Chromium (AURORA_CHROMIUM or
@@ -27,11 +28,12 @@ const TEST_TIMEOUT_MS = 110_000;
 const LIVE_CHANGE_MS = 2_000;
 
 function parseArgs(argv) {
-  const args = { aurora: null, artifacts: null };
+  const args = { aurora: null, artifacts: null, kafkaTool: null };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--aurora') args.aurora = argv[++i];
     else if (argv[i] === '--artifacts') args.artifacts = argv[++i];
-    else throw new Error(`unknown argument ${argv[i]} (takes --aurora PATH --artifacts DIR)`);
+    else if (argv[i] === '--kafka-tool') args.kafkaTool = path.resolve(argv[++i]);
+    else throw new Error(`unknown argument ${argv[i]} (takes --aurora PATH --artifacts DIR [--kafka-tool PATH])`);
   }
   if (!args.aurora) throw new Error('--aurora PATH_TO_aurora is required');
   args.aurora = path.resolve(args.aurora);
@@ -85,6 +87,37 @@ function startServer(aurora, dataDir) {
         reject(new TestFailure(`the server exited (${code ?? signal}) before serving; it printed:\n${serverLog}`));
       }
     });
+  });
+}
+
+// kafka_tool broker: a Kafka-protocol broker (librdkafka's mock cluster) on a free port.
+let broker = null;
+function startBroker(kafkaTool, topic) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(kafkaTool, ['broker', '--topic', `${topic}:4`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    broker = proc;
+    let out = '';
+    const timer = setTimeout(() => reject(new TestFailure(`the broker did not start: ${out}`)), 20_000);
+    proc.stdout.on('data', (chunk) => {
+      out += chunk.toString();
+      const m = /bootstrap (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+}
+
+function produce(kafkaTool, bootstrap, topic, lines) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(kafkaTool, ['produce', '--brokers', bootstrap, '--topic', topic, '--key-prefix', 'k'],
+      { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.on('data', (c) => { out += c; });
+    proc.stderr.on('data', (c) => { out += c; });
+    proc.on('exit', (code) => (code === 0 ? resolve() : reject(new TestFailure(`the producer failed (${code}): ${out}`))));
+    proc.stdin.end(lines.map((l) => l + '\n').join(''));
   });
 }
 
@@ -259,6 +292,37 @@ async function run(args) {
   log(`curl with token ${tokenName} sent 3 rows into ${httpTable}`);
   await shot('connect');
 
+  // Connect: a Kafka source made with the form (checked first), watched in the list: state, rows,
+  // quarantined rows with a link to inspect them; paused from the list.
+  if (args.kafkaTool) {
+    const topic = `clicks_${suffix}`;
+    const bootstrap = await startBroker(args.kafkaTool, topic);
+    const good = [];
+    for (let i = 0; i < 40; i++) good.push(JSON.stringify({ ts: '2024-05-01 10:00:00', user: i, page: `/p${i % 5}` }));
+    await produce(args.kafkaTool, bootstrap, topic, [...good, '{"ts": "2024-05-01 10:00:00", "user": "not a number"}', 'not json']);
+    const kafka = page.locator('#kafka');
+    await kafka.getByLabel('Source name').fill(`k_${suffix}`);
+    await kafka.getByLabel('Into table').fill(`kafka_${suffix}`);
+    await kafka.getByLabel('Brokers').fill(bootstrap);
+    await kafka.getByLabel('Topic').fill(topic);
+    await kafka.getByRole('button', { name: 'Check settings' }).click();
+    await kafka.getByText('The settings are valid.').waitFor();
+    await kafka.getByRole('button', { name: 'Create source' }).click();
+    const row = page.locator('tr', { hasText: `k_${suffix}` });
+    await row.waitFor({ timeout: 15_000 });
+    await waitFor('the Kafka source to show 40 rows and 2 quarantined', async () => {
+      const text = await row.textContent();
+      return /running/.test(text) && (await row.locator('td.num').nth(1).textContent()).trim() === '40' &&
+        (await row.locator('td.num').nth(2).textContent()).trim() === '2';
+    }, 30_000, 250);
+    const link = await row.locator('td.num a').getAttribute('href');
+    check(link.includes(`kafka_${suffix}_quarantine`), `the quarantine link is ${link}`);
+    await row.getByRole('button', { name: `Pause k_${suffix}` }).click();
+    await waitFor('the source to show paused', async () => /paused/.test(await row.textContent()), 15_000, 250);
+    log(`Kafka source k_${suffix}: 40 rows, 2 quarantined, paused from the list`);
+    await shot('connect-kafka');
+  }
+
   // Upload a CSV, changing one inferred type before the table is created.
   const csvLines = ['timestamp,product_id,price,quantity,region'];
   for (let i = 0; i < 20; i++) csvLines.push(`2024-01-01 00:${String(i).padStart(2, '0')}:00,${100 + i},${(i * 1.5).toFixed(2)},${1 + (i % 4)},${i % 2 ? 'eu-west' : 'us-east'}`);
@@ -383,6 +447,8 @@ async function cleanup() {
   }
   browser = null;
   await stopServer();
+  broker?.kill('SIGKILL');
+  broker = null;
   if (work) fs.rmSync(work, { recursive: true, force: true });
   work = null;
 }
@@ -395,7 +461,7 @@ async function main() {
     console.error(`browser_test: ${e.message}`);
     process.exit(2);
   }
-  process.on('exit', () => server?.kill('SIGKILL')); // a last resort if cleanup could not run
+  process.on('exit', () => { server?.kill('SIGKILL'); broker?.kill('SIGKILL'); }); // a last resort if cleanup could not run
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.on(sig, async () => {
       console.error(`browser_test: ${sig}, stopping`);
