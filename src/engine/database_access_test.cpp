@@ -231,8 +231,9 @@ TEST_F(DatabaseAccessTest, UsersManageTheirOwnTokensWithinTheirRights) {
   EXPECT_EQ(r.num_rows(), 1u);
   QueryOptions o;
   o.principal = an;
-  for (const char* sql : {"CREATE TOKEN wide WITH GRANT ADMIN", "CREATE TOKEN dropper WITH GRANT DROP ON events",
-                          "CREATE TOKEN other FOR v WITH GRANT SELECT ON events"}) {
+  for (const char* sql :
+       {"CREATE TOKEN wide WITH GRANT ADMIN", "CREATE TOKEN dropper WITH GRANT DROP ON events",
+        "CREATE TOKEN other FOR v WITH GRANT SELECT ON events"}) {
     auto denied = db_->Execute(sql, o);
     ASSERT_FALSE(denied.ok()) << sql;
     EXPECT_EQ(denied.status().code(), ErrorCode::kPermissionDenied) << sql;

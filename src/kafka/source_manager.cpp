@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/logging.h"
+#include "common/strings.h"
 #include "security/crypto.h"
 #include "storage/table_schema.h"
 #include "types/text_format.h"
@@ -31,16 +32,6 @@ CREATE TABLE IF NOT EXISTS sources (
 
 std::string SecretContext(const std::string& source) {
   return "kafka source " + source + " sasl_password";
-}
-
-// 'text' with quotes and backslashes escaped, as ClickHouse reads a string literal.
-std::string Quote(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
 }
 
 Result<std::string> LoadInstanceId(SqliteDatabase& db) {
@@ -133,8 +124,9 @@ void SourceManager::Stop() {
   for (auto& [name, e] : sources_) e.source->Stop();
 }
 
-Status SourceManager::Validate(const std::string& name, const std::string& table,
-                               const std::vector<std::pair<std::string, std::string>>& settings) const {
+Result<KafkaSettings> SourceManager::CheckDefinition(
+    const std::string& name, const std::string& table,
+    const std::vector<std::pair<std::string, std::string>>& settings) const {
   if (!storage::IsValidIdentifier(name))
     return AURORA_ERROR(kInvalidArgument, "'{}' is not a valid source name (letters, digits and _)", name);
   if (!storage::IsValidIdentifier(table))
@@ -146,6 +138,12 @@ Status SourceManager::Validate(const std::string& name, const std::string& table
                         "a CSV source needs its table to exist (CSV messages carry no field names): create "
                         "table {} first, or use format = 'JSONEachRow'",
                         table);
+  return parsed;
+}
+
+Status SourceManager::Validate(const std::string& name, const std::string& table,
+                               const std::vector<std::pair<std::string, std::string>>& settings) const {
+  AURORA_RETURN_IF_ERROR(CheckDefinition(name, table, settings).status());
   std::lock_guard lock(mu_);
   if (sources_.count(name)) return AURORA_ERROR(kAlreadyExists, "source {} already exists", name);
   return Status::OK();
@@ -154,17 +152,7 @@ Status SourceManager::Validate(const std::string& name, const std::string& table
 Status SourceManager::Create(const std::string& name, const std::string& table,
                              const std::vector<std::pair<std::string, std::string>>& settings,
                              bool if_not_exists) {
-  if (!storage::IsValidIdentifier(name))
-    return AURORA_ERROR(kInvalidArgument, "'{}' is not a valid source name (letters, digits and _)", name);
-  if (!storage::IsValidIdentifier(table))
-    return AURORA_ERROR(kInvalidArgument, "'{}' is not a valid table name (letters, digits and _)", table);
-  AURORA_ASSIGN_OR_RETURN(KafkaSettings parsed, KafkaSettings::Parse(settings));
-  AURORA_RETURN_IF_ERROR(parsed.CheckClient());
-  if (parsed.format == "CSV" && !catalog_.GetTable(table).ok())
-    return AURORA_ERROR(kInvalidArgument,
-                        "a CSV source needs its table to exist (CSV messages carry no field names): create "
-                        "table {} first, or use format = 'JSONEachRow'",
-                        table);
+  AURORA_ASSIGN_OR_RETURN(KafkaSettings parsed, CheckDefinition(name, table, settings));
   std::lock_guard lock(mu_);
   if (sources_.count(name)) {
     if (if_not_exists) return Status::OK();
@@ -321,7 +309,7 @@ Result<std::string> SourceManager::ShowCreate(const std::string& name) const {
   bool first = true;
   for (const auto& [k, v] : s.ToPairs(/*with_secrets=*/false)) {
     const bool number = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
-    out += fmt::format("{} {} = {}", first ? "" : ",", k, number ? v : Quote(v));
+    out += fmt::format("{} {} = {}", first ? "" : ",", k, number ? v : QuoteString(v));
     first = false;
     if (k == "sasl_username") out += ", sasl_password = '[HIDDEN]'";
   }

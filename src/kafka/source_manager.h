@@ -99,6 +99,10 @@ class SourceManager {
   SourceInfo Info(const std::string& name, const Entry& e) const;  // REQUIRES: mu_ held
   Result<Entry*> Find(const std::string& name);
   Status SetPaused(const std::string& name, bool paused);
+  // The checks Create and Validate share (names, settings, a CSV source's table); the parsed settings.
+  Result<KafkaSettings> CheckDefinition(
+      const std::string& name, const std::string& table,
+      const std::vector<std::pair<std::string, std::string>>& settings) const;
 
   std::unique_ptr<SqliteDatabase> db_;
   const std::string key_;  // seals the secrets

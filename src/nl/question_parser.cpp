@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "common/strings.h"
 #include "nl/text.h"
 
 namespace aurora::nl {
@@ -15,15 +16,6 @@ namespace aurora::nl {
 namespace {
 
 using Role = TableVocabulary::Column::Role;
-
-std::string Quote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
 
 std::vector<std::string> Stems(const std::vector<std::string>& words) {
   std::vector<std::string> out;
@@ -135,7 +127,7 @@ class Reader {
     if (tok.stem == stem || tok.text == stem) return true;
     if (!fuzzy || tok.text.size() < 4 || IsStopWord(tok.text) || IsKeyword(tok.text)) return false;
     const int allowed = AllowedTypos(std::max(tok.stem.size(), stem.size()));
-    return allowed > 0 && EditDistance(tok.stem, stem, allowed) <= allowed;
+    return allowed > 0 && BoundedEditDistance(tok.stem, stem, allowed) <= allowed;
   }
   // Tokens matched from `pos` by the stemmed word sequence, or 0.
   size_t MatchWords(size_t pos, const std::vector<std::string>& words, bool fuzzy) const {
@@ -335,14 +327,14 @@ void Reader::ReadTime() {
         add(i, i + 2, fmt::format("{0} >= if({1} > now(), {1} - INTERVAL 7 DAY, {1})", ts, start),
             "since " + t_[i + 1].text);
       } else if (t_[i + 1].kind == Token::Kind::kQuoted) {
-        add(i, i + 2, fmt::format("{} >= {}", ts, Quote(t_[i + 1].text)), "since " + t_[i + 1].text);
+        add(i, i + 2, fmt::format("{} >= {}", ts, QuoteString(t_[i + 1].text)), "since " + t_[i + 1].text);
       }
     } else if ((w == "between" || w == "from") && i + 3 < t_.size() &&
                t_[i + 1].kind == Token::Kind::kQuoted && Is(i + 2, {"and", "to", "until"}) &&
                t_[i + 3].kind == Token::Kind::kQuoted) {
       add(i, i + 4,
-          fmt::format("{0} >= {1} AND {0} < toDate({2}) + 1", ts, Quote(t_[i + 1].text),
-                      Quote(t_[i + 3].text)),
+          fmt::format("{0} >= {1} AND {0} < toDate({2}) + 1", ts, QuoteString(t_[i + 1].text),
+                      QuoteString(t_[i + 3].text)),
           fmt::format("from {} to {}", t_[i + 1].text, t_[i + 3].text));
     } else if (auto m = Months().find(w); m != Months().end() && w != "may" && w != "mar") {
       size_t from = i;
@@ -350,7 +342,7 @@ void Reader::ReadTime() {
       add(from, i + 1, fmt::format("toYear({0}) = toYear(now()) AND toMonth({0}) = {1}", ts, m->second),
           "in " + w);
     } else if (w == "on" && i + 1 < t_.size() && t_[i + 1].kind == Token::Kind::kQuoted) {
-      add(i, i + 2, fmt::format("toDate({}) = {}", ts, Quote(t_[i + 1].text)), "on " + t_[i + 1].text);
+      add(i, i + 2, fmt::format("toDate({}) = {}", ts, QuoteString(t_[i + 1].text)), "on " + t_[i + 1].text);
     }
   }
 }
@@ -501,7 +493,7 @@ void Reader::ReadAggregation() {
   for (auto& tok : t_) {
     if (tok.kind != Token::Kind::kWord || tok.text.size() < 6) continue;
     for (const auto& k : kKeywords)
-      if (tok.text != k && EditDistance(tok.text, k, 1) <= 1) tok.text = k;
+      if (tok.text != k && BoundedEditDistance(tok.text, k, 1) <= 1) tok.text = k;
   }
   for (size_t i = 0; i < t_.size(); ++i) {
     if (!Free(i)) continue;
@@ -684,7 +676,7 @@ void Reader::ReadIds() {
       for (const auto& name : Col(c).names) hit = hit || MatchWords(k, name, false) > 0;
       if (!hit) continue;
       const std::string id = fmt::format("{}", static_cast<long long>(t_[i + 1].number));
-      where_.push_back(fmt::format("{} = {}", Col(c).name, Col(c).integer ? id : Quote(id)));
+      where_.push_back(fmt::format("{} = {}", Col(c).name, Col(c).integer ? id : QuoteString(id)));
       explain_filters_.push_back(fmt::format("{} = {}", Col(c).name, id));
       Use(k, i + 2);
       break;
@@ -703,12 +695,8 @@ void Reader::ReadValues(bool fuzzy) {
     const TableVocabulary::Value* hit = nullptr;
     size_t width = 0;
     for (const auto* val : order) {
-      size_t n = t_[i].text == IdentifierWords(val->value).front() && val->words.size() == 1 ? 1 : 0;
-      if (t_[i].kind == Token::Kind::kWord && t_[i].text.size() == val->value.size()) {
-        std::string lower = val->value;
-        for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        if (lower == t_[i].text) n = 1;
-      }
+      size_t n =
+          t_[i].kind == Token::Kind::kWord && (t_[i].text == val->lower || t_[i].text == val->word) ? 1 : 0;
       if (!n) n = MatchWords(i, val->words, fuzzy);
       if (n > width) {
         hit = val;
@@ -818,10 +806,10 @@ std::string Reader::Where() const {
     const auto& list = by_column[key];
     const std::string& name = Col(key.first).name;
     if (list.size() == 1) {
-      conds.push_back(fmt::format("{} {} {}", name, key.second ? "!=" : "=", Quote(list[0])));
+      conds.push_back(fmt::format("{} {} {}", name, key.second ? "!=" : "=", QuoteString(list[0])));
     } else {
       std::string in;
-      for (const auto& x : list) in += (in.empty() ? "" : ", ") + Quote(x);
+      for (const auto& x : list) in += (in.empty() ? "" : ", ") + QuoteString(x);
       conds.push_back(fmt::format("{} {}IN ({})", name, key.second ? "NOT " : "", in));
     }
   }
@@ -863,7 +851,7 @@ Answer Reader::Run() {
         ++it;
       }
     auto cond = [&](const ValueMatch& m) {
-      return fmt::format("{} {} {}", Col(m.column).name, m.negated ? "!=" : "=", Quote(m.value));
+      return fmt::format("{} {} {}", Col(m.column).name, m.negated ? "!=" : "=", QuoteString(m.value));
     };
     if (agg_ == "ratio" && after.size() >= 2) {
       measure = fmt::format("countIf({}) / countIf({})", cond(after[0]), cond(after[1]));
@@ -1014,7 +1002,7 @@ Answer Reader::Run() {
       std::string best;
       int best_d = 3;
       auto consider = [&](const std::string& candidate) {
-        const int d = EditDistance(Stem(w), Stem(candidate), 2);
+        const int d = BoundedEditDistance(Stem(w), Stem(candidate), 2);
         if (d < best_d) {
           best_d = d;
           best = candidate;
@@ -1088,7 +1076,10 @@ TableVocabulary TableVocabulary::Make(
     if (index == v.columns.size()) continue;
     for (const auto& value : list) {
       if (value.empty()) continue;
-      v.values.push_back({index, value, Stems(IdentifierWords(value))});
+      const auto words = IdentifierWords(value);
+      std::string lower = value;
+      for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      v.values.push_back({index, value, Stems(words), lower, words.size() == 1 ? words[0] : ""});
     }
   }
   return v;

@@ -45,6 +45,8 @@ struct TableVocabulary {
     size_t column = 0;
     std::string value;
     std::vector<std::string> words;  // stemmed ("add to cart")
+    std::string lower;               // the value in lower case ("us-west")
+    std::string word;                // its one word in lower case, when it is one word
   };
   // The semantic layer (engine/semantic_layer.h): named aggregates and words for conditions or columns.
   struct Metric {

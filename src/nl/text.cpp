@@ -191,26 +191,6 @@ std::vector<std::string> IdentifierWords(std::string_view name) {
   return out;
 }
 
-int EditDistance(std::string_view a, std::string_view b, int max) {
-  const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
-  if (std::abs(n - m) > max) return max + 1;
-  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
-  for (int i = 0; i <= n; ++i) d[i][0] = i;
-  for (int j = 0; j <= m; ++j) d[0][j] = j;
-  for (int i = 1; i <= n; ++i) {
-    int row_min = max + 1;
-    for (int j = 1; j <= m; ++j) {
-      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      row_min = std::min(row_min, d[i][j]);
-    }
-    if (row_min > max) return max + 1;
-  }
-  return std::min(d[n][m], max + 1);
-}
-
 int AllowedTypos(size_t length) {
   return length <= 3 ? 0 : length <= 7 ? 1 : 2;
 }

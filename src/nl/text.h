@@ -1,6 +1,6 @@
 // The words of a question, and the word-level matching the natural-language engine builds on: tokens
 // with their stems, the words inside identifiers and values ("device_type", "add_to_cart", "us-west"),
-// and a bounded edit distance for spelling mistakes.
+// and how many spelling mistakes a word may have (common/strings.h measures them).
 //
 // Stemming is deliberately light and symmetric: the same rules apply to the question and to the schema,
 // so "purchases", "purchased" and "purchase" all become "purchas", and "categories" and "category" both
@@ -36,10 +36,6 @@ std::string Stem(std::string_view word);
 // The lowercase words inside an identifier or value: split on '_', '-', '.', ' ' and lower-to-upper case
 // changes ("userId" -> user, id).
 std::vector<std::string> IdentifierWords(std::string_view name);
-
-// The Damerau-Levenshtein distance (adjacent transpositions count one) between a and b, or max + 1 when it
-// is more than max.
-int EditDistance(std::string_view a, std::string_view b, int max);
 
 // The edit distance a word of this length may be from a known word and still be taken for it: 0 up to 3
 // letters, 1 up to 7, 2 beyond.

@@ -1,5 +1,7 @@
 #include "nl/text.h"
 
+#include "common/strings.h"
+
 #include <gtest/gtest.h>
 
 namespace aurora::nl {
@@ -46,12 +48,12 @@ TEST(TextTest, IdentifierWordsSplitOnCaseAndSeparators) {
 }
 
 TEST(TextTest, EditDistanceCountsTranspositionsOnceAndStopsEarly) {
-  EXPECT_EQ(EditDistance("region", "regoin", 2), 1);
-  EXPECT_EQ(EditDistance("samsung", "samsnug", 2), 1);
-  EXPECT_EQ(EditDistance("electronics", "electroncs", 2), 1);
-  EXPECT_EQ(EditDistance("price", "prize", 2), 1);
-  EXPECT_EQ(EditDistance("abc", "xyz", 1), 2);  // over the bound: bound + 1
-  EXPECT_EQ(EditDistance("", "abcd", 2), 3);
+  EXPECT_EQ(BoundedEditDistance("region", "regoin", 2), 1);
+  EXPECT_EQ(BoundedEditDistance("samsung", "samsnug", 2), 1);
+  EXPECT_EQ(BoundedEditDistance("electronics", "electroncs", 2), 1);
+  EXPECT_EQ(BoundedEditDistance("price", "prize", 2), 1);
+  EXPECT_EQ(BoundedEditDistance("abc", "xyz", 1), 2);  // over the bound: bound + 1
+  EXPECT_EQ(BoundedEditDistance("", "abcd", 2), 3);
   EXPECT_EQ(AllowedTypos(3), 0);
   EXPECT_EQ(AllowedTypos(6), 1);
   EXPECT_EQ(AllowedTypos(9), 2);

@@ -69,15 +69,14 @@ Result<std::string> SettingText(const std::string& name, const json& v) {
   return AURORA_ERROR(kInvalidArgument, "setting \"{}\" must be a string or a whole number", name);
 }
 
-// 405 naming the methods `path` takes.
+}  // namespace
+
 HttpResponse MethodNotAllowed(const std::string& path, const char* allow) {
   HttpResponse r = ErrorResponse(AURORA_ERROR(kInvalidArgument, "{} takes {}", path, allow));
   r.status = 405;
   r.headers.emplace_back("Allow", allow);
   return r;
 }
-
-}  // namespace
 
 HttpResponse Server::ApiSources(HttpRequest& req, const Caller& caller) {
   kafka::SourceManager& sources = db_.sources();

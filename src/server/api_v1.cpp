@@ -44,6 +44,15 @@ void WriteResultEnd(formats::FormatWriter& writer, const QueryResult& r, std::st
   writer.WriteSuffix(stats, out);
 }
 
+Result<std::string> JsonCompactText(const QueryResult& r) {
+  AURORA_ASSIGN_OR_RETURN(auto writer,
+                          formats::FormatWriter::Make(formats::Format::kJSONCompact, r.names, r.types));
+  std::string text;
+  writer->WritePrefix(&text);
+  WriteResultEnd(*writer, r, &text);
+  return text;
+}
+
 HttpResponse FormatResult(QueryResult result, formats::Format format) {
   auto writer = formats::FormatWriter::Make(format, result.names, result.types);
   if (!writer.ok()) return ErrorResponse(writer.status());

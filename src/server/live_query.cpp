@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "common/logging.h"
-#include "formats/format_writer.h"
 #include "server/server.h"
 #include "types/text_format.h"
 
@@ -137,7 +136,10 @@ Result<std::shared_ptr<PushChannel>> LiveHub::Subscribe(LiveRequest request) {
   for (const auto& p : request.panels) {
     PanelState st;
     st.panel = p;
-    if (auto tables = db_.TablesReadBy(p.sql); tables.ok()) st.tables = std::move(*tables);
+    if (auto tables = db_.TablesReadBy(p.sql); tables.ok())
+      st.tables = std::move(*tables);
+    else
+      st.not_select = tables.status();
     sub->panels.push_back(std::move(st));
   }
   sub->request = std::move(request);
@@ -214,10 +216,12 @@ void LiveHub::Work() {
 void LiveHub::RunPanel(const std::shared_ptr<Subscription>& sub, size_t index) {
   LivePanel panel;
   std::vector<std::string> tables;
+  Status not_select;
   {
     std::lock_guard lock(mu_);
     panel = sub->panels[index].panel;
     tables = sub->panels[index].tables;
+    not_select = sub->panels[index].not_select;
   }
   const int64_t now = clock_.NowMillis();
   // Taken before the query runs, so that a change made while it runs triggers another run.
@@ -233,23 +237,14 @@ void LiveHub::RunPanel(const std::shared_ptr<Subscription>& sub, size_t index) {
   options.params["to"] = FormatDateTimeUtc(to.ok() ? *to : now);
   options.settings = {{"max_result_rows", "10000"}, {"max_execution_time", "30"}};
   // Only a SELECT runs: a panel never changes data, whatever its SQL says.
-  Result<QueryResult> result = QueryResult{};
-  if (auto reads = db_.TablesReadBy(panel.sql); !reads.ok())
-    result = reads.status();
-  else
-    result = db_.Execute(panel.sql, options);
+  Result<QueryResult> result =
+      not_select.ok() ? db_.Execute(panel.sql, options) : Result<QueryResult>(not_select);
   std::string payload = fmt::format(R"({{"panel":{},"at_ms":{},)", nlohmann::json(panel.id).dump(), now);
-  if (result.ok()) {
-    auto writer = formats::FormatWriter::Make(formats::Format::kJSONCompact, result->names, result->types);
-    if (writer.ok()) {
-      payload += R"("result":)";
-      (*writer)->WritePrefix(&payload);
-      WriteResultEnd(**writer, *result, &payload);
-    } else {
-      result = writer.status();
-    }
-  }
-  if (!result.ok()) payload += R"("error":)" + ErrorObject(result.status());
+  Result<std::string> text = result.ok() ? JsonCompactText(*result) : Result<std::string>(result.status());
+  if (text.ok())
+    payload += R"("result":)" + *text;
+  else
+    payload += R"("error":)" + ErrorObject(text.status());
   payload += "}";
   // The writer lays JSON out over lines; whitespace outside strings is all it adds (inside strings, tabs
   // and newlines are escaped), so dropping it leaves one line of the same JSON.

@@ -76,7 +76,8 @@ class LiveHub {
  private:
   struct PanelState {
     LivePanel panel;
-    std::vector<std::string> tables;  // what it reads (empty when its SQL does not parse: it runs once)
+    std::vector<std::string> tables;  // what it reads
+    Status not_select;                // when its SQL is not one SELECT: the error it shows, and it never runs
     std::vector<std::pair<const void*, uint64_t>> versions;  // of `tables` when it last ran
     int64_t last_run_ms = 0;
     bool ran = false;

@@ -148,6 +148,8 @@ HttpResponse FormatResult(QueryResult result, formats::Format format);
 // The end of a result's body: the rows `r` holds in its chunks, then the format's suffix (JSON's "rows" and
 // "statistics" from `r`).
 void WriteResultEnd(formats::FormatWriter& writer, const QueryResult& r, std::string* out);
+// The whole result as one JSONCompact document (meta, data, rows, statistics), for embedding in other JSON.
+Result<std::string> JsonCompactText(const QueryResult& r);
 // A statement run by RunStreaming.
 struct StreamedQuery {
   std::string query_id;
@@ -178,6 +180,8 @@ const std::string& OpenApiDocument();
 // A response with a JSON body, and the JSON error response for `status` (HttpStatus, ErrorJson).
 HttpResponse JsonResponse(unsigned status, std::string body);
 HttpResponse ErrorResponse(const Status& status);
+// 405 naming the methods `path` takes (an Allow header too).
+HttpResponse MethodNotAllowed(const std::string& path, const char* allow);
 // ClickHouse's numeric error code for `status` (62 SYNTAX_ERROR, 60 UNKNOWN_TABLE, 516
 // AUTHENTICATION_FAILED...).
 int ClickHouseErrorCode(const Status& status);

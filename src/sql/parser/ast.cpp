@@ -2,24 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "common/strings.h"
 #include "sql/parser/parser.h"
 
 namespace aurora::sql {
 
 namespace {
-
-std::string Quote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "'";
-}
 
 std::string Name(const std::string& n) {
   bool plain = !n.empty() && (std::isalpha(static_cast<unsigned char>(n[0])) || n[0] == '_');
@@ -54,7 +42,7 @@ std::string Expr::ToString() const {
         case LiteralType::kBool:
           return std::get<int64_t>(literal) ? "true" : "false";
         case LiteralType::kString:
-          return Quote(std::get<std::string>(literal));
+          return QuoteString(std::get<std::string>(literal));
         case LiteralType::kFloat:
           return fmt::format("{}", std::get<double>(literal));
         case LiteralType::kInteger:
