@@ -136,6 +136,14 @@ async function stopServer() {
 let base = '';
 const basicAuth = 'Basic ' + Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64');
 
+// A JSON API call as admin (basic auth), independently of the browser.
+async function apiJson(method, route) {
+  const res = await fetch(`${base}${route}`, { method, headers: { Authorization: basicAuth } });
+  const text = await res.text();
+  check(res.ok, `${method} /${route} failed: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
 // Runs SQL as admin over the API (basic auth), independently of the browser; answers the rows.
 async function sqlRows(query) {
   const res = await fetch(`${base}v1/sql`, {
@@ -352,6 +360,41 @@ async function run(args) {
   log('Explore drew a chart');
   await shot('explore');
 
+  // Explore: the result table sorts and pages; CSV export downloads the rows; "Add to dashboard" makes a
+  // panel on a new dashboard.
+  await setEditorText(page, editor, 'SELECT product_id, price FROM events LIMIT 250');
+  await page.keyboard.press('Control+Enter');
+  const pager = page.getByRole('navigation', { name: 'Result pages' });
+  await pager.waitFor({ timeout: 15_000 });
+  const firstPage = await pager.textContent();
+  await pager.getByRole('button', { name: 'Next page' }).click();
+  await waitFor('the next page of rows', async () => (await pager.textContent()) !== firstPage, 5_000);
+  const priceHeader = page.locator('.explore th', { has: page.locator('button[title="Sort by price"]') });
+  for (let i = 0; i < 2 && (await priceHeader.getAttribute('aria-sort')) !== 'descending'; i++)
+    await priceHeader.locator('button').click();
+  check((await priceHeader.getAttribute('aria-sort')) === 'descending', 'the price column did not sort descending');
+  const prices = (await page.locator('.explore .result-table tbody tr td:nth-child(2)').allTextContents()).map(Number);
+  const maxPrice = Number((await sqlRows('SELECT max(price) FROM (SELECT price FROM events LIMIT 250)'))[0][0]);
+  check(prices.length > 1 && prices.every((p, i) => i === 0 || prices[i - 1] >= p), `not sorted: ${prices.slice(0, 5)}`);
+  check(prices[0] <= maxPrice, `the top price ${prices[0]} is over the rows' maximum ${maxPrice}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  const csv = fs.readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+  check(csv[0].replace(/"/g, '') === 'product_id,price' && csv.length === 251, `the CSV has ${csv.length} lines, header ${csv[0]}`);
+  await page.getByRole('button', { name: 'Add to dashboard' }).click();
+  const addDialog = page.getByRole('dialog');
+  await addDialog.locator('select').first().selectOption('__new__'); // "New dashboard…"
+  await addDialog.getByLabel("New dashboard's name").fill(`From Explore ${suffix}`);
+  await addDialog.getByLabel('Panel title').fill('Prices');
+  await addDialog.getByRole('button', { name: 'Add panel' }).click();
+  await addDialog.getByRole('link', { name: 'Open the dashboard' }).waitFor();
+  await addDialog.getByRole('button', { name: 'Stay here' }).click();
+  await addDialog.waitFor({ state: 'detached' });
+  const made = (await apiJson('GET', 'v1/dashboards')).dashboards.find((d) => d.name === `From Explore ${suffix}`);
+  check(made && made.panels === 1, `no dashboard "From Explore ${suffix}" with one panel: ${JSON.stringify(made)}`);
+  const spec = (await apiJson('GET', `v1/dashboards/${made.id}`)).spec;
+  check(spec.panels[0].sql.includes('SELECT product_id, price FROM events'), `the panel's SQL is ${spec.panels[0].sql}`);
+  log(`Explore: paged, sorted, exported ${csv.length - 1} rows as CSV, added a panel to a new dashboard`);
+
   // Explore: a question in plain language; the SQL appears in the editor, editable, with its result.
   await page.getByLabel('Ask a question').fill('purchases by device type in the last hour');
   await page.getByRole('button', { name: 'Ask', exact: true }).click();
@@ -371,6 +414,23 @@ async function run(args) {
   await page.getByRole('heading', { name: 'Dashboards' }).waitFor();
   await page.getByRole('link', { name: 'E-commerce live' }).waitFor(); // the demo's dashboard in the list
   await shot('dashboards');
+  // Rename, duplicate and delete from the list.
+  const fromExplore = `From Explore ${suffix}`;
+  await page.getByRole('button', { name: `Rename ${fromExplore}` }).click();
+  await page.getByLabel(`New name of ${fromExplore}`).fill(`Prices ${suffix}`);
+  await page.getByRole('button', { name: 'Rename', exact: true }).click();
+  await page.getByRole('link', { name: `Prices ${suffix}` }).waitFor();
+  await page.getByRole('button', { name: `Duplicate Prices ${suffix}` }).click();
+  await page.getByLabel(`Name of the copy of Prices ${suffix}`).fill(`Prices copy ${suffix}`);
+  await page.getByRole('button', { name: 'Duplicate', exact: true }).click();
+  await page.getByRole('link', { name: `Prices copy ${suffix}` }).waitFor();
+  await page.getByRole('button', { name: `Delete Prices copy ${suffix}` }).click();
+  await page.getByRole('button', { name: `Delete Prices copy ${suffix}` }).click(); // the confirmation
+  await page.getByRole('link', { name: `Prices copy ${suffix}` }).waitFor({ state: 'detached' });
+  const names = (await apiJson('GET', 'v1/dashboards')).dashboards.map((d) => d.name);
+  check(names.includes(`Prices ${suffix}`) && !names.includes(fromExplore) && !names.includes(`Prices copy ${suffix}`),
+    `after rename, duplicate and delete the dashboards are ${names}`);
+  log('Dashboards: renamed, duplicated and deleted from the list');
   await page.getByLabel('New dashboard').fill(`UI test ${suffix}`);
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   await waitFor('the new dashboard', async () => /#\/dashboards\/[^/]+$/.test(page.url()));
